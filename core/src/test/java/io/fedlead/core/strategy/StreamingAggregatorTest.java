@@ -1,0 +1,288 @@
+package io.fedlead.core.strategy;
+
+import io.fedlead.core.model.ModelLayout;
+import io.fedlead.core.model.ModelWeights;
+import io.fedlead.core.model.TensorSpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamingAggregatorTest {
+    // 50*20 + 20 = 1020 parameters in two named tensors.
+    private static final ModelLayout LAYOUT = new ModelLayout(List.of(
+            new TensorSpec("0_W", List.of(50L, 20L)), new TensorSpec("0_b", List.of(20L))));
+    private static final ModelLayout TINY = new ModelLayout(List.of(
+            new TensorSpec("w", List.of(2L)), new TensorSpec("b", List.of(1L))));
+
+    private static byte[] bytes(float[] values) {
+        return new ModelWeights(new ModelLayout(List.of(new TensorSpec("x", List.of((long) values.length)))), values)
+                .toLittleEndianBytes();
+    }
+
+    private static List<WeightedUpdate> randomUpdates(int count, int size, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<WeightedUpdate> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            float[] u = new float[size];
+            for (int i = 0; i < size; i++) {
+                u[i] = (float) (rng.nextDouble(-1, 1) * (k + 1));
+            }
+            out.add(new WeightedUpdate(u, 1 + rng.nextInt(1000)));
+        }
+        return out;
+    }
+
+    /** Sends the payload in chunks of chunkSize bytes (the last one shorter). */
+    private static AcceptedUpdate submit(StreamingAggregator agg, String client, WeightedUpdate u, int chunkSize) {
+        UpdateReceiver r = agg.begin(client, u.exampleCount());
+        byte[] b = bytes(u.update());
+        for (int off = 0; off < b.length; off += chunkSize) {
+            r.accept(ByteBuffer.wrap(b, off, Math.min(chunkSize, b.length - off)));
+        }
+        return r.finish();
+    }
+
+    private static void assertClose(float[] expected, float[] actual, double tol) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tol * Math.max(1, Math.abs(expected[i])), "index " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {4, 12, 4096, 1, 3, 7, 1001})
+    void mean_randomUpdatesAnyChunkSize_equalsFedAvg(int chunkSize) {
+        List<WeightedUpdate> updates = randomUpdates(10, LAYOUT.parameterCount(), chunkSize);
+        for (Weighting weighting : Weighting.values()) {
+            StreamingAggregator agg = new StreamingAggregator(LAYOUT, weighting);
+            for (int k = 0; k < updates.size(); k++) {
+                submit(agg, "c" + k, updates.get(k), chunkSize);
+            }
+            assertEquals(10, agg.acceptedCount());
+            assertClose(FedAvg.aggregate(updates, weighting), agg.mean(), 1e-6);
+        }
+    }
+
+    @Test
+    void mean_threeClientsByExamples_handComputed() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.EXAMPLES);
+        submit(agg, "a", new WeightedUpdate(new float[]{1f, 2f, 0f}, 1), 4);
+        submit(agg, "b", new WeightedUpdate(new float[]{3f, 0f, 8f}, 2), 4);
+        AcceptedUpdate last = submit(agg, "c", new WeightedUpdate(new float[]{-1f, 4f, 0f}, 5), 4);
+        assertEquals(3, last.acceptedIndex());
+        assertEquals(5.0, last.weight());
+        assertEquals(Math.sqrt(17), last.l2Norm(), 1e-12);
+        assertEquals(8.0, agg.weightTotal());
+        assertArrayEquals(new float[]{0.25f, 2.75f, 2f}, agg.mean());
+    }
+
+    @Test
+    void sumDividedBy_uniform_fixedDenominator() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        submit(agg, "a", new WeightedUpdate(new float[]{1f, 2f, 0f}, 1), 4);
+        submit(agg, "b", new WeightedUpdate(new float[]{3f, 0f, 8f}, 2), 4);
+        submit(agg, "c", new WeightedUpdate(new float[]{-1f, 4f, 0f}, 5), 4);
+        assertEquals(3.0, agg.weightTotal());
+        assertArrayEquals(new float[]{0.75f, 1.5f, 2f}, agg.sumDividedBy(4.0));
+        assertArrayEquals(FedAvg.fixedDenominator(List.of(new float[]{1f, 2f, 0f}, new float[]{3f, 0f, 8f},
+                new float[]{-1f, 4f, 0f}), 4.0), agg.sumDividedBy(4.0));
+    }
+
+    @Test
+    void sumDividedBy_noUpdates_zeros() {
+        assertArrayEquals(new float[3], new StreamingAggregator(TINY, Weighting.UNIFORM).sumDividedBy(2.5));
+    }
+
+    @Test
+    void mean_noUpdates_illegalState() {
+        assertThrows(IllegalStateException.class, () -> new StreamingAggregator(TINY, Weighting.UNIFORM).mean());
+    }
+
+    @Test
+    void finish_nanInSecondTensor_rejectedNamingTensorAndSumUnchanged() {
+        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM);
+        List<WeightedUpdate> good = randomUpdates(2, LAYOUT.parameterCount(), 5);
+        submit(agg, "good0", good.get(0), 4096);
+        submit(agg, "good1", good.get(1), 4096);
+        float[] before = agg.mean();
+
+        float[] bad = good.get(0).update().clone();
+        bad[1000 + 3] = Float.NaN;   // 0_b element 3
+        bad[1010] = Float.POSITIVE_INFINITY;
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> submit(agg, "bad", new WeightedUpdate(bad, 1), 4096));
+        assertTrue(e.getMessage().contains("index 1003") && e.getMessage().contains("tensor '0_b' element 3")
+                && e.getMessage().contains("NaN") && e.getMessage().contains("client bad"), e.getMessage());
+        assertEquals(2, agg.acceptedCount());
+        assertEquals(2.0, agg.weightTotal());
+        assertArrayEquals(before, agg.mean());
+    }
+
+    @Test
+    void finish_infinityInFirstTensor_rejectedNamingTensor() {
+        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM);
+        float[] bad = new float[LAYOUT.parameterCount()];
+        bad[21] = Float.NEGATIVE_INFINITY;
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> submit(agg, "x", new WeightedUpdate(bad, 1), 12));
+        assertTrue(e.getMessage().contains("-Infinity at index 21 (tensor '0_W' element 21)"), e.getMessage());
+        assertEquals(0, agg.acceptedCount());
+        assertArrayEquals(new float[LAYOUT.parameterCount()], agg.sumDividedBy(1));
+    }
+
+    @Test
+    void finish_tooFewBytes_rejectedWithCounts() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        UpdateReceiver r = agg.begin("a", 1);
+        r.accept(ByteBuffer.wrap(new byte[10]));
+        var e = assertThrows(IllegalArgumentException.class, r::finish);
+        assertTrue(e.getMessage().contains("10 bytes, expected 12"), e.getMessage());
+        assertEquals(0, agg.acceptedCount());
+    }
+
+    @Test
+    void accept_tooManyBytes_rejectedImmediatelyAndSlotReleased() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+                new StreamingAggregator.Options(1, OptionalDouble.empty()));
+        UpdateReceiver r = agg.begin("a", 1);
+        r.accept(ByteBuffer.wrap(new byte[8]));
+        var e = assertThrows(IllegalArgumentException.class, () -> r.accept(ByteBuffer.wrap(new byte[8])));
+        assertTrue(e.getMessage().contains("exceeds the expected 12 bytes") && e.getMessage().contains("16"),
+                e.getMessage());
+        assertEquals(1, agg.availableUploadSlots());
+        assertThrows(IllegalStateException.class, r::finish);
+        submit(agg, "a", new WeightedUpdate(new float[]{1f, 2f, 3f}, 1), 4); // the client may retry
+        assertArrayEquals(new float[]{1f, 2f, 3f}, agg.mean());
+    }
+
+    @Test
+    void finish_normAboveBound_rejected() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+                new StreamingAggregator.Options(2, OptionalDouble.of(4.9)));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> submit(agg, "a", new WeightedUpdate(new float[]{3f, 4f, 0f}, 1), 4));
+        assertTrue(e.getMessage().contains("L2 norm 5.0 exceeds the bound 4.9"), e.getMessage());
+        submit(agg, "b", new WeightedUpdate(new float[]{3f, 0f, 0f}, 1), 4);
+        assertEquals(1, agg.acceptedCount());
+    }
+
+    @Test
+    void accept_bigEndianDirectBuffer_decodedAsLittleEndianAndConsumed() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        byte[] b = bytes(new float[]{1.5f, -2f, 7f});
+        ByteBuffer direct = ByteBuffer.allocateDirect(b.length).order(ByteOrder.BIG_ENDIAN);
+        direct.put(b).flip();
+        UpdateReceiver r = agg.begin("a", 1);
+        r.accept(direct);
+        assertEquals(0, direct.remaining());
+        assertEquals(ByteOrder.BIG_ENDIAN, direct.order());
+        assertEquals(12, r.bytesReceived());
+        r.finish();
+        assertArrayEquals(new float[]{1.5f, -2f, 7f}, agg.mean());
+    }
+
+    @Test
+    void begin_allSlotsBusy_failsFastUntilOneIsReleased() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+                new StreamingAggregator.Options(2, OptionalDouble.empty()));
+        UpdateReceiver a = agg.begin("a", 1);
+        agg.begin("b", 1);
+        var e = assertThrows(IllegalStateException.class, () -> agg.begin("c", 1));
+        assertTrue(e.getMessage().contains("all 2 upload slots are busy") && e.getMessage().contains("client c"),
+                e.getMessage());
+        a.abort();
+        a.abort(); // idempotent, must not release a second slot
+        assertEquals(1, agg.availableUploadSlots());
+        agg.begin("c", 1);
+        assertEquals(0, agg.availableUploadSlots());
+    }
+
+    @Test
+    void begin_sameClientTwice_rejectedUntilFirstAborted() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        UpdateReceiver first = agg.begin("a", 1);
+        var e = assertThrows(IllegalStateException.class, () -> agg.begin("a", 1));
+        assertTrue(e.getMessage().contains("client a already"), e.getMessage());
+        first.abort();
+        submit(agg, "a", new WeightedUpdate(new float[]{1f, 1f, 1f}, 1), 4);
+        assertThrows(IllegalStateException.class, () -> agg.begin("a", 1), "accepted this round");
+    }
+
+    @Test
+    void begin_zeroExamplesWithExampleWeighting_rejected() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new StreamingAggregator(TINY, Weighting.EXAMPLES).begin("a", 0));
+        assertTrue(e.getMessage().contains("client a") && e.getMessage().contains("got 0"), e.getMessage());
+    }
+
+    @Test
+    void reset_clearsSumAndStaleUploadCannotFinish() {
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        submit(agg, "a", new WeightedUpdate(new float[]{1f, 1f, 1f}, 1), 4);
+        UpdateReceiver stale = agg.begin("b", 1);
+        stale.accept(ByteBuffer.wrap(bytes(new float[]{5f, 5f, 5f})));
+        agg.reset();
+        assertEquals(0, agg.acceptedCount());
+        assertEquals(0.0, agg.weightTotal());
+        var e = assertThrows(IllegalStateException.class, stale::finish);
+        assertTrue(e.getMessage().contains("reset"), e.getMessage());
+        submit(agg, "a", new WeightedUpdate(new float[]{2f, 4f, 6f}, 1), 4); // "a" may send again next round
+        assertArrayEquals(new float[]{2f, 4f, 6f}, agg.mean());
+        assertEquals(StreamingAggregator.Options.DEFAULT_MAX_CONCURRENT_UPLOADS, agg.availableUploadSlots());
+    }
+
+    @Test
+    void finish_eightConcurrentUploaders_equalsSequential() throws Exception {
+        int clients = 64;
+        List<WeightedUpdate> updates = randomUpdates(clients, LAYOUT.parameterCount(), 77);
+        StreamingAggregator sequential = new StreamingAggregator(LAYOUT, Weighting.EXAMPLES);
+        for (int k = 0; k < clients; k++) {
+            submit(sequential, "c" + k, updates.get(k), 1001);
+        }
+        StreamingAggregator concurrent = new StreamingAggregator(LAYOUT, Weighting.EXAMPLES,
+                new StreamingAggregator.Options(8, OptionalDouble.empty()));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                futures.add(pool.submit((Callable<Void>) () -> {
+                    start.await();
+                    for (int k = thread; k < clients; k += 8) {
+                        submit(concurrent, "c" + k, updates.get(k), 1001);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(clients, concurrent.acceptedCount());
+        assertEquals(sequential.weightTotal(), concurrent.weightTotal());
+        assertClose(sequential.mean(), concurrent.mean(), 1e-6);
+        assertClose(FedAvg.aggregate(updates, Weighting.EXAMPLES), concurrent.mean(), 1e-6);
+    }
+}
