@@ -1,0 +1,132 @@
+package io.fedlead.core.eval;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.ROC;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Metrics of a binary classifier's probabilities against 0/1 labels (exact AUC, log-loss, base rate, Brier
+ * score) and batched prediction with a one-output sigmoid network.
+ */
+public final class BinaryMetrics {
+    /** Probabilities are clamped to [EPSILON, 1 - EPSILON] for log-loss; about float32 resolution near 1. */
+    public static final double EPSILON = 1e-7;
+
+    /** Rows per {@code output()} call: big enough to amortise DL4J's per-call cost, small enough for memory. */
+    static final int PREDICT_BATCH = 8192;
+
+    private BinaryMetrics() {
+    }
+
+    /**
+     * Exact area under the ROC curve (DL4J's {@link ROC} with thresholdSteps 0); tied scores count 1/2.
+     * NaN if the labels hold only one class.
+     */
+    public static double auc(float[] scores, float[] labels) {
+        checkPairs(scores, labels);
+        long positives = 0;
+        for (float y : labels) {
+            positives += (long) y;
+        }
+        if (positives == 0 || positives == labels.length) {
+            return Double.NaN;
+        }
+        ROC roc = new ROC(0);
+        roc.eval(column(labels), column(scores));
+        return roc.calculateAUC();
+    }
+
+    /** Sum over rows of the natural-log binary cross-entropy, probabilities clamped by {@link #EPSILON}. */
+    public static double logLossSum(float[] probabilities, float[] labels) {
+        checkPairs(probabilities, labels);
+        double sum = 0;
+        for (int i = 0; i < labels.length; i++) {
+            double p = Math.min(1 - EPSILON, Math.max(EPSILON, probabilities[i]));
+            sum -= labels[i] == 1f ? Math.log(p) : Math.log1p(-p);
+        }
+        return sum;
+    }
+
+    /** Mean log-loss; NaN with no rows. */
+    public static double logLoss(float[] probabilities, float[] labels) {
+        return labels.length == 0 ? Double.NaN : logLossSum(probabilities, labels) / labels.length;
+    }
+
+    /** Share of positive labels; NaN with no rows. */
+    public static double baseRate(float[] labels) {
+        checkPairs(labels, labels);
+        double positives = 0;
+        for (float y : labels) {
+            positives += y;
+        }
+        return labels.length == 0 ? Double.NaN : positives / labels.length;
+    }
+
+    /** Mean squared difference between probability and label; NaN with no rows. */
+    public static double brier(float[] probabilities, float[] labels) {
+        checkPairs(probabilities, labels);
+        double sum = 0;
+        for (int i = 0; i < labels.length; i++) {
+            double d = probabilities[i] - labels[i];
+            sum += d * d;
+        }
+        return labels.length == 0 ? Double.NaN : sum / labels.length;
+    }
+
+    /** Probability of class 1 for each row, computed in batches of {@value #PREDICT_BATCH} rows. */
+    public static float[] predict(MultiLayerNetwork net, float[] features, int rows, int width) {
+        Objects.requireNonNull(net, "net");
+        Objects.requireNonNull(features, "features");
+        if (rows < 0 || width <= 0 || (long) rows * width != features.length) {
+            throw new IllegalArgumentException("features has " + features.length + " values, expected rows x width = "
+                    + rows + " x " + width);
+        }
+        int inputs = net.layerInputSize(0);
+        if (width != inputs) {
+            throw new IllegalArgumentException("rows have width " + width + " but the network expects " + inputs + " inputs");
+        }
+        float[] out = new float[rows];
+        for (int from = 0; from < rows; from += PREDICT_BATCH) {
+            int to = Math.min(rows, from + PREDICT_BATCH);
+            INDArray x = Nd4j.create(Arrays.copyOfRange(features, from * width, to * width),
+                    new long[] {to - from, width}, DataType.FLOAT);
+            INDArray p = net.output(x, false);
+            if (p.columns() != 1) {
+                throw new IllegalArgumentException("network has " + p.columns() + " outputs, expected one sigmoid output");
+            }
+            System.arraycopy(p.castTo(DataType.FLOAT).toFloatVector(), 0, out, from, to - from);
+        }
+        return out;
+    }
+
+    /** Predicts the rows and scores them against their labels, with a {@link ScoreHistogram#DEFAULT_BINS}-bin histogram. */
+    public static EvaluationResult evaluate(MultiLayerNetwork net, float[] features, int rows, int width, float[] labels) {
+        Objects.requireNonNull(labels, "labels");
+        if (labels.length != rows) {
+            throw new IllegalArgumentException("labels has " + labels.length + " values for " + rows + " rows");
+        }
+        float[] p = predict(net, features, rows, width);
+        return new EvaluationResult(rows, logLossSum(p, labels), auc(p, labels), ScoreHistogram.of(p, labels));
+    }
+
+    private static INDArray column(float[] v) {
+        return Nd4j.create(v, new long[] {v.length, 1}, DataType.FLOAT);
+    }
+
+    private static void checkPairs(float[] scores, float[] labels) {
+        Objects.requireNonNull(scores, "scores");
+        Objects.requireNonNull(labels, "labels");
+        if (scores.length != labels.length) {
+            throw new IllegalArgumentException(scores.length + " scores but " + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != 0f && labels[i] != 1f) {
+                throw new IllegalArgumentException("label " + i + " is " + labels[i] + ", expected 0 or 1");
+            }
+        }
+    }
+}
