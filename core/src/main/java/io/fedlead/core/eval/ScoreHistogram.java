@@ -11,7 +11,7 @@ import java.util.Objects;
  * copied in and out, so a histogram never changes.
  */
 public record ScoreHistogram(long[] positive, long[] negative) {
-    /** Bins used when none are given: AUC error below about 0.001 on smooth score distributions. */
+    /** Bins used when none are given; the tests find the histogram AUC within 0.002 of the exact AUC at this size. */
     public static final int DEFAULT_BINS = 1000;
 
     public ScoreHistogram {
