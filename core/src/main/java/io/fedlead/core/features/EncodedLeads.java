@@ -103,7 +103,7 @@ public record EncodedLeads(String source, int rows, int width, float[] features,
     /**
      * Splits stratified by label (positives, negatives and unlabeled rows separately) so both parts keep the base
      * rate: each stratum of size n gives {@code round(n * holdoutFraction)} rows, chosen by {@code rng}, to the
-     * holdout. Both parts keep the original row order.
+     * holdout. Both parts keep the original row order; the skip count and reasons stay with the train part.
      */
     public static Split split(EncodedLeads leads, double holdoutFraction, RandomGenerator rng) {
         Objects.requireNonNull(leads, "leads");

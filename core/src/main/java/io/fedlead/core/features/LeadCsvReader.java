@@ -299,7 +299,10 @@ public final class LeadCsvReader {
             }
             return List.of(records.get(0).values());
         } catch (IOException | UncheckedIOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+            // commons-csv counts lines within the single record; the caller names the file line instead.
+            String message = String.valueOf(cause.getMessage()).replaceAll(" at line: \\d+, position: \\d+", "");
+            throw new IllegalArgumentException(message.toLowerCase(java.util.Locale.ROOT), e);
         }
     }
 
