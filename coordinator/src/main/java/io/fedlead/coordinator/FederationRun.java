@@ -1,0 +1,358 @@
+package io.fedlead.coordinator;
+
+import io.fedlead.core.config.FederationConfig;
+import io.fedlead.core.eval.ScoreHistogram;
+import io.fedlead.core.model.ModelWeights;
+import io.fedlead.core.strategy.StreamingAggregator;
+import io.fedlead.core.strategy.Weighting;
+import io.fedlead.proto.v1.Finished;
+import io.fedlead.proto.v1.Task;
+import io.fedlead.proto.v1.TaskType;
+import io.fedlead.proto.v1.TrainingSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * The round state machine of one federated run: wait for clients, then per round sample clients, hand out the task,
+ * collect updates until all selected clients answered or the deadline passed, aggregate with FedAvg when enough
+ * reported (else redo the round), apply, evaluate on the clients' holdouts, checkpoint; finally tell the clients the run
+ * is over. Runs on its own thread; the RPC service reads {@link #current()} to route what clients send.
+ */
+public final class FederationRun implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(FederationRun.class);
+    static final int HISTOGRAM_BINS = 1000;
+
+    private final String runId;
+    private final FederationConfig config;
+    private final ClientRegistry registry;
+    private final TaskBoard board;
+    private final CheckpointStore checkpoints;
+    private final RunListener listener;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final ClientSampler sampler;
+    private final PrivacyTracker privacy;
+    private final Map<String, Object> staticProvenance;
+
+    private volatile GlobalModel global;
+    private volatile GlobalModel previous;
+    private volatile RoundState current;
+    private volatile boolean stopRequested;
+    private volatile RunResult result;
+    private final List<RoundSummary> history = new ArrayList<>();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+    FederationRun(String runId, FederationConfig config, ClientRegistry registry, TaskBoard board, GlobalModel initial,
+                  CheckpointStore checkpoints, RunListener listener, Clock clock, LongSupplier nanoTime,
+                  ClientSampler sampler, PrivacyTracker privacy, Map<String, Object> staticProvenance) {
+        this.runId = runId;
+        this.config = config;
+        this.registry = registry;
+        this.board = board;
+        this.global = initial;
+        this.checkpoints = checkpoints;
+        this.listener = listener;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.sampler = sampler;
+        this.privacy = privacy;
+        this.staticProvenance = Map.copyOf(staticProvenance);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    RoundState current() {
+        return current;
+    }
+
+    /** The current global model, or the previous one when a client still asks for it. */
+    Optional<GlobalModel> model(String version) {
+        GlobalModel g = global;
+        if (g.version().equals(version)) {
+            return Optional.of(g);
+        }
+        GlobalModel p = previous;
+        return p != null && p.version().equals(version) ? Optional.of(p) : Optional.empty();
+    }
+
+    public GlobalModel global() {
+        return global;
+    }
+
+    public Optional<RunResult> result() {
+        return Optional.ofNullable(result);
+    }
+
+    public RunResult awaitResult() throws InterruptedException {
+        done.await();
+        return result;
+    }
+
+    public boolean awaitResult(long timeout, TimeUnit unit) throws InterruptedException {
+        return done.await(timeout, unit);
+    }
+
+    void stop() {
+        stopRequested = true;
+        RoundState s = current;
+        if (s != null) {
+            s.closeNow();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            result = execute();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = finish("stopped", "interrupted", null, Optional.empty());
+        } catch (RuntimeException e) {
+            log.error("run {} failed", runId, e);
+            result = finish("failed", e.toString(), null, Optional.empty());
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private RunResult execute() throws InterruptedException {
+        FederationConfig.Training t = config.training();
+        if (t.noiseMultiplier() == 0) {
+            listener.onMessage("WARNING: noise-multiplier is 0: updates are clipped but NOT noised; this run gives no differential privacy");
+            log.warn("noise-multiplier is 0 (allow-no-noise: true): no differential privacy");
+        }
+        listener.onMessage("run " + runId + ": waiting for " + config.minClients() + " clients");
+        if (!registry.awaitActive(config.minClients(), secondsToNanos(config.joinTimeoutSeconds()))) {
+            return finish("failed", "only " + registry.active().size() + " of " + config.minClients()
+                    + " clients joined within join-timeout-seconds=" + config.joinTimeoutSeconds(), null, Optional.empty());
+        }
+        RoundSummary initial = evaluate(0, global, 0, 0, Map.of(), t, Double.NaN, nanoTime.getAsLong(), 0);
+        listener.onInitialEvaluation(initial);
+
+        for (int round = 1; round <= config.rounds() && !stopRequested; round++) {
+            long start = nanoTime.getAsLong();
+            Optional<String> budget = privacy.refuseRound(registry.active().size(), config);
+            if (budget.isPresent()) {
+                return finish("budget-exhausted", budget.get(), initial, Optional.empty());
+            }
+            RoundState accepted = null;
+            int attempt = 0;
+            while (accepted == null && attempt <= config.maxRoundRetries() && !stopRequested) {
+                attempt++;
+                RoundState state = trainRound(round, attempt, t);
+                int reported = state.updates().size();
+                if (reported >= config.minFitClients()) {
+                    accepted = state;
+                } else {
+                    String why = "round " + round + " attempt " + attempt + ": " + reported + " of "
+                            + state.selected.size() + " selected clients reported, min-fit-clients is "
+                            + config.minFitClients() + describeMissing(state);
+                    listener.onMessage(why + "; redoing the round");
+                    log.warn(why);
+                }
+            }
+            if (accepted == null) {
+                return finish(stopRequested ? "stopped" : "failed", "round " + round + " got too few updates after "
+                        + attempt + " attempts", initial, Optional.empty());
+            }
+            long coordStart = nanoTime.getAsLong();
+            double epsilon = privacy.commitRound(accepted.selected.size(), registry.size(), config);
+            GlobalModel next = GlobalModel.of(round, apply(global, accepted));
+            previous = global;
+            global = next;
+            double coordSeconds = (nanoTime.getAsLong() - coordStart) / 1e9;
+            Map<String, RoundState.UpdateInfo> updates = accepted.updates();
+            RoundSummary summary = evaluate(round, next, attempt, coordSeconds, updates, t, epsilon, start,
+                    updates.values().stream().mapToDouble(RoundState.UpdateInfo::trainSeconds).max().orElse(0));
+            summary = withRoundDetails(summary, accepted);
+            long ckStart = nanoTime.getAsLong();
+            synchronized (history) {
+                history.add(summary);
+            }
+            checkpoints.saveRound(next, provenance(next, summary));
+            double ckSeconds = (nanoTime.getAsLong() - ckStart) / 1e9;
+            summary = retime(summary, start, coordSeconds + ckSeconds);
+            synchronized (history) {
+                history.set(history.size() - 1, summary);
+            }
+            listener.onRound(summary);
+        }
+        if (stopRequested) {
+            return finish("stopped", "stop requested", initial, Optional.empty());
+        }
+        return finish("completed", config.rounds() + " rounds completed", initial, Optional.empty());
+    }
+
+    private RoundState trainRound(int round, int attempt, FederationConfig.Training t) throws InterruptedException {
+        List<ClientSession> chosen = sampler.sample(registry.active(), config.fractionFit(), config.minFitClients());
+        long deadline = nanoTime.getAsLong() + secondsToNanos(config.roundTimeoutSeconds());
+        StreamingAggregator aggregator = new StreamingAggregator(global.weights().layout(),
+                config.aggregation().weighting().equals("uniform") ? Weighting.UNIFORM : Weighting.EXAMPLES,
+                new StreamingAggregator.Options(config.aggregation().maxConcurrentUploads(), java.util.OptionalDouble.empty()));
+        Set<String> ids = chosen.stream().map(ClientSession::clientId).collect(Collectors.toSet());
+        RoundState state = new RoundState(round, attempt, TaskType.TASK_TYPE_TRAIN, global, ids, deadline, nanoTime,
+                aggregator);
+        current = state;
+        Task task = Task.newBuilder()
+                .setRunId(runId)
+                .setRound(round)
+                .setType(TaskType.TASK_TYPE_TRAIN)
+                .setModelVersion(global.version())
+                .setModelHash(global.sha256())
+                .setSettings(TrainingSettings.newBuilder()
+                        .setLocalEpochs(t.localEpochs())
+                        .setBatchSize(t.batchSize())
+                        .setLearningRate(t.learningRate())
+                        .setClipNorm(t.clipNorm())
+                        .setNoiseMultiplier(t.noiseMultiplier())
+                        .setReportPreClipNorm(t.reportPreClipNorm())
+                        .setEpsilonSpentBefore(privacy.epsilon())
+                        .setDelta(config.privacy().delta()))
+                .setDeadlineUnixMillis(clock.millis() + (long) (config.roundTimeoutSeconds() * 1000))
+                .build();
+        for (String id : ids) {
+            board.post(id, task);
+        }
+        state.awaitAndClose();
+        for (String id : state.missing()) {
+            board.retract(id);
+        }
+        return state;
+    }
+
+    private ModelWeights apply(GlobalModel base, RoundState state) {
+        float[] mean = state.aggregator().mean();
+        float[] w = base.weights().values();
+        float[] out = new float[w.length];
+        float lr = config.aggregation().serverLearningRate().floatValue();
+        for (int i = 0; i < w.length; i++) {
+            out[i] = w[i] + lr * mean[i];
+        }
+        return new ModelWeights(base.weights().layout(), out);
+    }
+
+    /** Federated evaluation of a model on every active client's holdout; builds the round summary. */
+    private RoundSummary evaluate(int round, GlobalModel model, int attempts, double coordSeconds,
+                                  Map<String, RoundState.UpdateInfo> updates, FederationConfig.Training t,
+                                  double epsilon, long start, double trainSeconds) throws InterruptedException {
+        List<ClientSession> clients = registry.active();
+        Set<String> ids = clients.stream().map(ClientSession::clientId).collect(Collectors.toSet());
+        long deadline = nanoTime.getAsLong() + secondsToNanos(Math.min(config.roundTimeoutSeconds(), 60));
+        RoundState eval = new RoundState(round, 1, TaskType.TASK_TYPE_EVALUATE, model, ids, deadline, nanoTime, null);
+        current = eval;
+        Task task = Task.newBuilder().setRunId(runId).setRound(round).setType(TaskType.TASK_TYPE_EVALUATE)
+                .setModelVersion(model.version()).setModelHash(model.sha256())
+                .setDeadlineUnixMillis(clock.millis() + 60_000).build();
+        for (String id : ids) {
+            board.post(id, task);
+        }
+        eval.awaitAndClose();
+        for (String id : eval.missing()) {
+            board.retract(id);
+        }
+        long examples = updates.values().stream().mapToLong(RoundState.UpdateInfo::examples).sum();
+        double loss = examples == 0 ? Double.NaN : updates.values().stream()
+                .mapToDouble(u -> u.meanLoss() * u.examples()).sum() / examples;
+        double auc = eval.histogram().map(ScoreHistogram::auc).orElse(Double.NaN);
+        double logloss = eval.evalExamples() == 0 ? Double.NaN : eval.evalLossSum() / eval.evalExamples();
+        return new RoundSummary(round, attempts, List.of(), names(updates.keySet()), Map.of(), Map.of(), examples, loss,
+                auc, logloss, eval.evalExamples(), t.clipNorm(), t.noiseMultiplier(), epsilon,
+                (nanoTime.getAsLong() - start) / 1e9, coordSeconds, trainSeconds, model.version(), model.sha256());
+    }
+
+    private RoundSummary withRoundDetails(RoundSummary s, RoundState state) {
+        return new RoundSummary(s.round(), s.attempts(), names(state.selected), s.reported(), byName(state.failures()),
+                byName(state.declined()), s.examples(), s.meanLocalLoss(), s.federatedAuc(), s.federatedLogLoss(),
+                s.evalExamples(), s.clipNorm(), s.noiseMultiplier(), s.epsilon(), s.seconds(), s.coordinatorSeconds(),
+                s.clientTrainSeconds(), s.modelVersion(), s.modelSha256());
+    }
+
+    private RoundSummary retime(RoundSummary s, long start, double coordSeconds) {
+        return new RoundSummary(s.round(), s.attempts(), s.selected(), s.reported(), s.failures(), s.declined(),
+                s.examples(), s.meanLocalLoss(), s.federatedAuc(), s.federatedLogLoss(), s.evalExamples(), s.clipNorm(),
+                s.noiseMultiplier(), s.epsilon(), (nanoTime.getAsLong() - start) / 1e9, coordSeconds,
+                s.clientTrainSeconds(), s.modelVersion(), s.modelSha256());
+    }
+
+    private String describeMissing(RoundState state) {
+        StringBuilder sb = new StringBuilder();
+        state.failures().forEach((id, why) -> sb.append("; ").append(name(id)).append(" failed: ").append(why));
+        state.declined().forEach((id, why) -> sb.append("; ").append(name(id)).append(" declined: ").append(why));
+        for (String id : state.missing()) {
+            sb.append("; ").append(name(id)).append(" did not answer before the deadline");
+        }
+        return sb.toString();
+    }
+
+    private List<String> names(Set<String> ids) {
+        return ids.stream().map(this::name).sorted().toList();
+    }
+
+    private Map<String, String> byName(Map<String, String> byId) {
+        Map<String, String> out = new TreeMap<>();
+        byId.forEach((id, v) -> out.put(name(id), v));
+        return out;
+    }
+
+    private String name(String clientId) {
+        return registry.find(clientId).map(ClientSession::name).orElse(clientId);
+    }
+
+    Map<String, Object> provenance(GlobalModel model, RoundSummary summary) {
+        Map<String, Object> p = new LinkedHashMap<>(staticProvenance);
+        p.put("run-id", runId);
+        p.put("round", model.round());
+        p.put("model-version", model.version());
+        p.put("model-sha256", model.sha256());
+        p.put("created", clock.instant().toString());
+        if (summary != null) {
+            p.put("round-summary", summary);
+        }
+        p.put("privacy", privacy.describe(config));
+        return p;
+    }
+
+    private RunResult finish(String status, String reason, RoundSummary initial, Optional<Path> ignored) {
+        Finished f = Finished.newBuilder().setReason(status + ": " + reason).setLastRound(global.round())
+                .setFinalModelVersion(global.version()).build();
+        current = null;
+        board.finish(f);
+        List<RoundSummary> h;
+        synchronized (history) {
+            h = List.copyOf(history);
+        }
+        Optional<Path> finalPath = Optional.empty();
+        try {
+            Map<String, Object> p = provenance(global, h.isEmpty() ? null : h.get(h.size() - 1));
+            p.put("status", status);
+            p.put("status-reason", reason);
+            finalPath = Optional.of(checkpoints.saveFinal(global, p, h));
+        } catch (RuntimeException e) {
+            log.error("could not save the final model of run {}", runId, e);
+            listener.onMessage("could not save the final model: " + e.getMessage());
+        }
+        RunResult r = new RunResult(runId, status, reason, initial, h, finalPath, global);
+        listener.onMessage("run " + runId + " " + status + ": " + reason);
+        listener.onFinished(r);
+        return r;
+    }
+
+    private static long secondsToNanos(double seconds) {
+        return (long) (seconds * 1e9);
+    }
+}

@@ -1,0 +1,180 @@
+package io.fedlead.core.config;
+
+import io.fedlead.core.model.ModelSpec;
+
+import java.util.Optional;
+
+/**
+ * The coordinator's configuration: one YAML file (kebab-case keys) read by {@link YamlConfig}. Every key is optional;
+ * defaults live here, in the compact constructors. Values are checked on construction and errors name the key.
+ *
+ * @param runId           name of the run; default: generated from the start time
+ * @param host            address the coordinator listens on
+ * @param port            TCP port (0 = any free port)
+ * @param schema          path of the feature schema YAML; empty = the embedded synthetic-lead schema
+ * @param model           network to train
+ * @param rounds          number of training rounds
+ * @param minClients      clients that must have joined before round 1 starts
+ * @param fractionFit     share of joined clients sampled per round
+ * @param minFitClients   fewest clients sampled per round, and fewest reports needed to aggregate
+ * @param roundTimeoutSeconds how long a round waits for reports before aggregating what arrived
+ * @param joinTimeoutSeconds  how long to wait for min-clients before giving up
+ * @param maxRoundRetries how many times a round is redone when fewer than min-fit-clients reported
+ * @param training        the settings sent to clients each round
+ * @param aggregation     how updates are combined
+ * @param privacy         accounting and budget
+ * @param checkpointDir   where each round's global model and provenance are written
+ * @param seed            seed of client sampling (0 = from SecureRandom)
+ */
+public record FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
+                               Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
+                               Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
+                               Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed) {
+
+    public FederationConfig {
+        runId = runId == null ? "" : runId;
+        host = host == null ? "127.0.0.1" : host;
+        port = port == null ? 7070 : port;
+        check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
+        schema = schema == null ? "" : schema;
+        model = model == null ? ModelSpec.logistic() : model;
+        rounds = rounds == null ? 15 : rounds;
+        check(rounds >= 1, "rounds", rounds, "must be >= 1");
+        minClients = minClients == null ? 2 : minClients;
+        check(minClients >= 1, "min-clients", minClients, "must be >= 1");
+        fractionFit = fractionFit == null ? 1.0 : fractionFit;
+        check(fractionFit > 0 && fractionFit <= 1, "fraction-fit", fractionFit, "must be in (0, 1]");
+        minFitClients = minFitClients == null ? Math.min(2, minClients) : minFitClients;
+        check(minFitClients >= 1, "min-fit-clients", minFitClients, "must be >= 1");
+        check(minFitClients <= minClients, "min-fit-clients", minFitClients, "must be <= min-clients (" + minClients + ")");
+        roundTimeoutSeconds = roundTimeoutSeconds == null ? 120.0 : roundTimeoutSeconds;
+        check(roundTimeoutSeconds > 0 && roundTimeoutSeconds < 86_400, "round-timeout-seconds", roundTimeoutSeconds, "must be in (0, 86400)");
+        joinTimeoutSeconds = joinTimeoutSeconds == null ? 600.0 : joinTimeoutSeconds;
+        check(joinTimeoutSeconds > 0, "join-timeout-seconds", joinTimeoutSeconds, "must be > 0");
+        maxRoundRetries = maxRoundRetries == null ? 3 : maxRoundRetries;
+        check(maxRoundRetries >= 0, "max-round-retries", maxRoundRetries, "must be >= 0");
+        training = training == null ? Training.defaults() : training;
+        aggregation = aggregation == null ? Aggregation.defaults() : aggregation;
+        privacy = privacy == null ? Privacy.defaults() : privacy;
+        checkpointDir = checkpointDir == null ? "runs" : checkpointDir;
+        seed = seed == null ? 0L : seed;
+    }
+
+    public static FederationConfig defaults() {
+        return new FederationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    public Optional<String> schemaPath() {
+        return schema.isBlank() ? Optional.empty() : Optional.of(schema);
+    }
+
+    /** A copy with other values for the keys a test or the demo overrides most. */
+    public FederationConfig with(String runId, int port, int rounds, int minClients, String checkpointDir) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit,
+                Math.min(minFitClients, minClients), roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training,
+                aggregation, privacy, checkpointDir, seed);
+    }
+
+    public FederationConfig withTraining(Training t) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed);
+    }
+
+    public FederationConfig withModel(ModelSpec m) {
+        return new FederationConfig(runId, host, port, schema, m, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
+    }
+
+    public FederationConfig withSchema(String schemaPath) {
+        return new FederationConfig(runId, host, port, schemaPath, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
+    }
+
+    public FederationConfig withPrivacy(Privacy p) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed);
+    }
+
+    /**
+     * Settings sent to every client each round.
+     *
+     * @param clipNorm         C, the L2 bound of each client's update
+     * @param noiseMultiplier  z; the client adds N(0, (zC)^2) to every coordinate
+     * @param allowNoNoise     must be true to run with noise-multiplier 0 (no privacy)
+     * @param reportPreClipNorm clients also send their plain pre-clip norm (diagnostics; not covered by DP)
+     */
+    public record Training(Integer localEpochs, Integer batchSize, Double learningRate, Double clipNorm,
+                           Double noiseMultiplier, Boolean allowNoNoise, Boolean reportPreClipNorm) {
+        public Training {
+            localEpochs = localEpochs == null ? 1 : localEpochs;
+            check(localEpochs >= 1 && localEpochs <= 1000, "training.local-epochs", localEpochs, "must be in [1, 1000]");
+            batchSize = batchSize == null ? 64 : batchSize;
+            check(batchSize >= 1, "training.batch-size", batchSize, "must be >= 1");
+            learningRate = learningRate == null ? 0.1 : learningRate;
+            check(learningRate > 0 && learningRate < 100, "training.learning-rate", learningRate, "must be in (0, 100)");
+            clipNorm = clipNorm == null ? 1.0 : clipNorm;
+            check(clipNorm > 0 && Double.isFinite(clipNorm), "training.clip-norm", clipNorm, "must be > 0 and finite");
+            noiseMultiplier = noiseMultiplier == null ? 0.5 : noiseMultiplier;
+            check(noiseMultiplier >= 0 && Double.isFinite(noiseMultiplier), "training.noise-multiplier", noiseMultiplier,
+                    "must be >= 0 and finite");
+            allowNoNoise = allowNoNoise != null && allowNoNoise;
+            check(noiseMultiplier > 0 || allowNoNoise, "training.noise-multiplier", noiseMultiplier,
+                    "is 0, which gives no privacy; set training.allow-no-noise: true to run without noise");
+            reportPreClipNorm = reportPreClipNorm != null && reportPreClipNorm;
+        }
+
+        public static Training defaults() {
+            return new Training(null, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * How accepted updates are combined.
+     *
+     * @param weighting         "examples" (FedAvg weighted by example counts) or "uniform"
+     * @param serverLearningRate step applied to the averaged delta (1.0 = plain FedAvg)
+     * @param maxConcurrentUploads uploads staged at once; memory is this many model copies plus the running sum
+     */
+    public record Aggregation(String weighting, Double serverLearningRate, Integer maxConcurrentUploads) {
+        public Aggregation {
+            weighting = weighting == null ? "examples" : weighting;
+            check(weighting.equals("examples") || weighting.equals("uniform"), "aggregation.weighting", weighting,
+                    "must be 'examples' or 'uniform'");
+            serverLearningRate = serverLearningRate == null ? 1.0 : serverLearningRate;
+            check(serverLearningRate > 0 && serverLearningRate <= 10, "aggregation.server-learning-rate",
+                    serverLearningRate, "must be in (0, 10]");
+            maxConcurrentUploads = maxConcurrentUploads == null ? 4 : maxConcurrentUploads;
+            check(maxConcurrentUploads >= 1, "aggregation.max-concurrent-uploads", maxConcurrentUploads, "must be >= 1");
+        }
+
+        public static Aggregation defaults() {
+            return new Aggregation(null, null, null);
+        }
+    }
+
+    /**
+     * Privacy accounting.
+     *
+     * @param delta         δ at which ε is reported
+     * @param targetEpsilon budget: the run stops before a round that would exceed it (0 = no budget)
+     */
+    public record Privacy(Double delta, Double targetEpsilon) {
+        public Privacy {
+            delta = delta == null ? 1e-5 : delta;
+            check(delta > 0 && delta < 1, "privacy.delta", delta, "must be in (0, 1)");
+            targetEpsilon = targetEpsilon == null ? 0.0 : targetEpsilon;
+            check(targetEpsilon >= 0 && Double.isFinite(targetEpsilon), "privacy.target-epsilon", targetEpsilon, "must be >= 0");
+        }
+
+        public static Privacy defaults() {
+            return new Privacy(null, null);
+        }
+    }
+
+    static void check(boolean ok, String key, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException("'" + key + "' is " + value + ": " + rule);
+        }
+    }
+}
