@@ -181,6 +181,12 @@ public final class AggregationThroughput {
                 sink[0] += sumSqFloat8(scratch, 0, scratch.length);
             }
         });
+        float[] lanes = new float[LANES];
+        report("validate: sum of squares, 64-lane float[] accumulator", payload, reps, () -> {
+            for (int k = 0; k < n; k++) {
+                sink[0] += sumSqLanes(scratch, 0, scratch.length, lanes);
+            }
+        });
         report("validate: Float.isFinite scan", payload, reps, () -> {
             for (int k = 0; k < n; k++) {
                 sink[0] += finiteScan(scratch);
@@ -246,6 +252,33 @@ public final class AggregationThroughput {
             s0 += (double) x[i] * x[i];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    private static final int LANES = 64;
+
+    /** Squares added lane-wise into a small array, an elementwise loop C2 vectorises; flushed per 1024 values. */
+    private static double sumSqLanes(float[] x, int from, int to, float[] lanes) {
+        double total = 0;
+        int i = from;
+        while (to - i >= LANES) {
+            java.util.Arrays.fill(lanes, 0f);
+            int blockEnd = Math.min(to, i + 1024);
+            for (; i + LANES <= blockEnd; i += LANES) {
+                for (int j = 0; j < LANES; j++) {
+                    float v = x[i + j];
+                    lanes[j] += v * v;
+                }
+            }
+            double block = 0;
+            for (float l : lanes) {
+                block += l;
+            }
+            total += block;
+        }
+        for (; i < to; i++) {
+            total += (double) x[i] * x[i];
+        }
+        return total;
     }
 
     private static double sumSqFloat8(float[] x, int from, int to) {
