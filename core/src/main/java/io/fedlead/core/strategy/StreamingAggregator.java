@@ -17,21 +17,28 @@ import java.util.concurrent.Semaphore;
  * running weighted sum, the weight total and the count, plus at most {@code maxConcurrentUploads} scratch
  * buffers in which uploads are staged and validated before they touch the sum.
  *
- * <p>Memory: 8 bytes per parameter for the sum and 4 bytes per parameter per concurrent upload (allocated on
- * first use, then pooled across rounds). For 1M parameters and 4 slots: 8 MB + 16 MB.
+ * <p>Memory: 8 bytes per parameter for the sum (two float arrays) and 4 bytes per parameter per concurrent upload
+ * (allocated on first use, then pooled across rounds). For 1M parameters and 4 slots: 8 MB + 16 MB.
  *
  * <p>Decisions:
  * <ul>
- *   <li>The running sum is a {@code double[]}: adding thousands of float updates into a float sum loses up to
- *   ~count * 2^-24 relative precision and makes the result depend on arrival order; double keeps the sum exact
- *   to ~1e-16 and costs little, because the fold runs from cache (see BENCHMARKS-aggregation.md).</li>
+ *   <li>The running sum is a Kahan-compensated pair of {@code float[]} (sum and compensation), not a
+ *   {@code double[]}: Java 17's C2 does not vectorise float-to-double conversion, so a double fold measured 3-6x
+ *   slower than a float one, while a plain float sum loses up to count * 2^-24 relative precision. Kahan
+ *   summation keeps the error within about 2 * 2^-24 * sum|w x| whatever the count, i.e. about the final
+ *   float rounding, at the same 8 bytes per parameter as double, and its loop vectorises
+ *   (see BENCHMARKS-aggregation.md). Weights are applied in float ((float) exampleCount, exact below 2^24).</li>
+ *   <li>Validation is fused into decoding: each chunk's sum of squares is taken right after the chunk is
+ *   copied into the scratch buffer, so the work is spread over the upload and finish() only checks the
+ *   total (measured about as fast as a separate pass: the loop is compute-bound).</li>
  *   <li>Chunks may have any byte length; a float split across chunk boundaries is carried over (a 3-byte
  *   carry), so the aggregator does not depend on how the transport frames data.</li>
  *   <li>{@link #begin} never blocks: when all upload slots are busy it throws {@link IllegalStateException}
  *   at once, so a gRPC thread is never parked; the coordinator answers RESOURCE_EXHAUSTED and the client
  *   retries with backoff.</li>
  *   <li>Validation (finite values, L2 bound) runs outside the lock, in parallel across uploads; only the add
- *   loop is serialised under one lock, which keeps the sum independent of concurrency.</li>
+ *   loop is serialised under one lock, so every fold is atomic. Arrival order still changes the float result
+ *   in its last bits, as any floating-point sum does.</li>
  * </ul>
  */
 public final class StreamingAggregator {
@@ -71,13 +78,14 @@ public final class StreamingAggregator {
     private final ConcurrentLinkedQueue<float[]> freeScratch = new ConcurrentLinkedQueue<>();
 
     private final Object lock = new Object();
-    // Guarded by lock.
-    private final double[] sum;
+    // Guarded by lock. The running sum is sum - compensation (Kahan).
+    private final float[] sum;
+    private final float[] compensation;
     private double weightTotal;
     private int acceptedCount;
     private long generation;
     /** Clients with an upload in progress or accepted in the current generation; replaced on reset. */
-    private volatile Set<String> clientsThisRound = ConcurrentHashMap.newKeySet();
+    private Set<String> clientsThisRound = ConcurrentHashMap.newKeySet();
 
     public StreamingAggregator(ModelLayout layout, Weighting weighting) {
         this(layout, weighting, Options.defaults());
@@ -96,7 +104,8 @@ public final class StreamingAggregator {
             start += layout.tensors().get(t).size();
         }
         this.uploadSlots = new Semaphore(options.maxConcurrentUploads());
-        this.sum = new double[parameterCount];
+        this.sum = new float[parameterCount];
+        this.compensation = new float[parameterCount];
     }
 
     public ModelLayout layout() {
@@ -141,7 +150,7 @@ public final class StreamingAggregator {
         if (scratch == null) {
             scratch = new float[parameterCount];
         }
-        double weight = weighting == Weighting.EXAMPLES ? exampleCount : 1.0;
+        float weight = weighting == Weighting.EXAMPLES ? (float) exampleCount : 1f;
         return new Receiver(clientId, exampleCount, weight, gen, clients, scratch);
     }
 
@@ -194,7 +203,8 @@ public final class StreamingAggregator {
      */
     public void reset() {
         synchronized (lock) {
-            java.util.Arrays.fill(sum, 0.0);
+            java.util.Arrays.fill(sum, 0f);
+            java.util.Arrays.fill(compensation, 0f);
             weightTotal = 0;
             acceptedCount = 0;
             generation++;
@@ -209,10 +219,8 @@ public final class StreamingAggregator {
 
     private float[] divide(double denominator) {
         float[] out = new float[parameterCount];
-        double inv = 1.0 / denominator;
-        // Multiplying by the reciprocal differs from dividing by at most 1 ulp of double, far below float's.
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (sum[i] * inv);
+            out[i] = (float) (((double) sum[i] - compensation[i]) / denominator);
         }
         return out;
     }
@@ -228,29 +236,57 @@ public final class StreamingAggregator {
         return "tensor '" + spec.name() + "' element " + (index - tensorStarts[t]);
     }
 
-    /** Fused validation pass: sum of squares in double; NaN/infinity propagate, so one check covers both. */
-    private static double sumOfSquares(float[] x) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int n = x.length;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            double a = x[i];
-            double b = x[i + 1];
-            double c = x[i + 2];
-            double d = x[i + 3];
-            s0 += a * a;
-            s1 += b * b;
-            s2 += c * c;
-            s3 += d * d;
+    /** Floats per block of the float-accumulated sum of squares; each of 8 accumulators adds 128 squares. */
+    private static final int SQUARES_BLOCK = 1024;
+
+    /**
+     * Validation pass over {@code x[from, to)}: the sum of squares. NaN and infinity propagate, so the total is
+     * finite exactly when every value is, unless a float square overflowed (|x| > 1.8e19), which the exact
+     * double fallback tells apart.
+     *
+     * <p>Why float accumulators in blocks: Java 17's C2 converts float to double one value at a time, and a
+     * double-accumulated pass measured 2-3x slower than this. Eight float accumulators add 128 squares each per
+     * 1024-value block (relative error at most 128 * 2^-24 = 8e-6, typically ~1e-7), then each block's total is
+     * added in double, so the error does not grow with model size.
+     */
+    static double sumOfSquares(float[] x, int from, int to) {
+        double total = 0;
+        int i = from;
+        while (to - i >= 8) {
+            int blockEnd = Math.min(to, i + SQUARES_BLOCK);
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            float s4 = 0;
+            float s5 = 0;
+            float s6 = 0;
+            float s7 = 0;
+            for (; i + 7 < blockEnd; i += 8) {
+                s0 += x[i] * x[i];
+                s1 += x[i + 1] * x[i + 1];
+                s2 += x[i + 2] * x[i + 2];
+                s3 += x[i + 3] * x[i + 3];
+                s4 += x[i + 4] * x[i + 4];
+                s5 += x[i + 5] * x[i + 5];
+                s6 += x[i + 6] * x[i + 6];
+                s7 += x[i + 7] * x[i + 7];
+            }
+            total += ((double) s0 + s1 + s2 + s3) + ((double) s4 + s5 + s6 + s7);
         }
-        for (; i < n; i++) {
-            double a = x[i];
-            s0 += a * a;
+        for (; i < to; i++) {
+            total += (double) x[i] * x[i];
         }
-        return (s0 + s1) + (s2 + s3);
+        return Double.isFinite(total) ? total : exactSumOfSquares(x, from, to);
+    }
+
+    /** Sum of squares accumulated in double: float squares cannot overflow it, so only NaN/infinity make it non-finite. */
+    private static double exactSumOfSquares(float[] x, int from, int to) {
+        double total = 0;
+        for (int i = from; i < to; i++) {
+            total += (double) x[i] * x[i];
+        }
+        return total;
     }
 
     private static int firstNonFinite(float[] x) {
@@ -262,16 +298,26 @@ public final class StreamingAggregator {
         return -1;
     }
 
-    /** Caller holds the lock. Separate loops so each is a plain counted loop C2 vectorises. */
-    private void fold(float[] x, double weight) {
-        double[] s = sum;
-        if (weight == 1.0) {
+    /**
+     * Kahan-compensated {@code sum += weight * x}; caller holds the lock. Java never reassociates floating-point
+     * operations, so the compensation survives JIT compilation; each loop is a plain counted loop C2 vectorises.
+     */
+    private void fold(float[] x, float weight) {
+        float[] s = sum;
+        float[] c = compensation;
+        if (weight == 1f) {
             for (int i = 0; i < s.length; i++) {
-                s[i] += x[i];
+                float y = x[i] - c[i];
+                float t = s[i] + y;
+                c[i] = (t - s[i]) - y;
+                s[i] = t;
             }
         } else {
             for (int i = 0; i < s.length; i++) {
-                s[i] += weight * x[i];
+                float y = weight * x[i] - c[i];
+                float t = s[i] + y;
+                c[i] = (t - s[i]) - y;
+                s[i] = t;
             }
         }
     }
@@ -279,7 +325,7 @@ public final class StreamingAggregator {
     private final class Receiver implements UpdateReceiver {
         private final String clientId;
         private final long exampleCount;
-        private final double weight;
+        private final float weight;
         private final long generationAtBegin;
         private final Set<String> clients;
         private float[] scratch;
@@ -289,8 +335,10 @@ public final class StreamingAggregator {
         /** Bytes of a float split across chunks, waiting for the rest. */
         private final byte[] carry = new byte[4];
         private int carryLength;
+        /** Sum of squares of the decoded floats, accumulated chunk by chunk. */
+        private double sumOfSquares;
 
-        Receiver(String clientId, long exampleCount, double weight, long generationAtBegin, Set<String> clients,
+        Receiver(String clientId, long exampleCount, float weight, long generationAtBegin, Set<String> clients,
                  float[] scratch) {
             this.clientId = clientId;
             this.exampleCount = exampleCount;
@@ -322,13 +370,16 @@ public final class StreamingAggregator {
                 if (carryLength < 4) {
                     return;
                 }
-                scratch[floats++] = Float.intBitsToFloat((carry[0] & 0xff) | (carry[1] & 0xff) << 8
+                float v = Float.intBitsToFloat((carry[0] & 0xff) | (carry[1] & 0xff) << 8
                         | (carry[2] & 0xff) << 16 | (carry[3] & 0xff) << 24);
+                scratch[floats++] = v;
+                sumOfSquares += (double) v * v;
                 carryLength = 0;
             }
             int whole = in.remaining() >>> 2;
             // Bulk get of a float view: a straight copy on little-endian hardware, no per-float bounds checks.
             in.asFloatBuffer().get(scratch, floats, whole);
+            sumOfSquares += StreamingAggregator.sumOfSquares(scratch, floats, floats + whole);
             floats += whole;
             in.position(in.position() + (whole << 2));
             while (in.hasRemaining()) {
@@ -345,7 +396,7 @@ public final class StreamingAggregator {
                     throw new IllegalArgumentException("client " + clientId + ": update payload has " + bytes
                             + " bytes, expected " + expectedBytes + " (4 x " + parameterCount + " parameters)");
                 }
-                double sumSq = sumOfSquares(scratch);
+                double sumSq = sumOfSquares;
                 if (!Double.isFinite(sumSq)) {
                     int bad = firstNonFinite(scratch);
                     throw new IllegalArgumentException("client " + clientId + ": update value " + scratch[bad]

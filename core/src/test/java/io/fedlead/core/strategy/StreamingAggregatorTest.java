@@ -107,6 +107,22 @@ class StreamingAggregatorTest {
     }
 
     @Test
+    void sumDividedBy_smallUpdatesAfterHugeOne_compensatedSumKeepsThem() {
+        // 2^24 + 1 rounds back to 2^24 in float, so a plain float sum would stay at 16777216 forever; the
+        // compensated sum must reach 2^24 + 100 = 16777316 (a float, since it is even).
+        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+                new StreamingAggregator.Options(1, OptionalDouble.empty()));
+        submit(agg, "big", new WeightedUpdate(new float[]{16777216f, 0f, 0f}, 1), 12);
+        for (int k = 0; k < 100; k++) {
+            submit(agg, "one" + k, new WeightedUpdate(new float[]{1f, 0.1f, -1f}, 1), 12);
+        }
+        float[] sum = agg.sumDividedBy(1.0);
+        assertEquals(16777316f, sum[0], 0f);
+        assertEquals(10f, sum[1], 1e-6f);
+        assertEquals(-100f, sum[2], 0f);
+    }
+
+    @Test
     void sumDividedBy_noUpdates_zeros() {
         assertArrayEquals(new float[3], new StreamingAggregator(TINY, Weighting.UNIFORM).sumDividedBy(2.5));
     }
@@ -146,6 +162,28 @@ class StreamingAggregatorTest {
         assertTrue(e.getMessage().contains("-Infinity at index 21 (tensor '0_W' element 21)"), e.getMessage());
         assertEquals(0, agg.acceptedCount());
         assertArrayEquals(new float[LAYOUT.parameterCount()], agg.sumDividedBy(1));
+    }
+
+    @Test
+    void finish_hugeFiniteValues_acceptedWithExactNorm() {
+        // 1e20^2 overflows float: the float-accumulated validation must fall back, not call this non-finite.
+        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM);
+        float[] u = new float[LAYOUT.parameterCount()];
+        u[5] = 3e20f;
+        u[1019] = -4e20f;
+        AcceptedUpdate a = submit(agg, "huge", new WeightedUpdate(u, 1), 4096);
+        assertEquals(Math.hypot(3e20f, -4e20f), a.l2Norm(), 1e-12 * a.l2Norm());
+    }
+
+    @Test
+    void finish_randomUpdate_normMatchesDoubleComputation() {
+        WeightedUpdate u = randomUpdates(1, LAYOUT.parameterCount(), 11).get(0);
+        double exact = 0;
+        for (float v : u.update()) {
+            exact += (double) v * v;
+        }
+        AcceptedUpdate a = submit(new StreamingAggregator(LAYOUT, Weighting.UNIFORM), "c", u, 7);
+        assertEquals(Math.sqrt(exact), a.l2Norm(), 1e-6 * Math.sqrt(exact));
     }
 
     @Test
