@@ -16,20 +16,20 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--units", defaultValue = "4", description = "business units / client nodes (default ${DEFAULT-VALUE})")
     int units;
-    @Option(names = "--rows", defaultValue = "2500", description = "leads per unit (default ${DEFAULT-VALUE})")
+    @Option(names = "--rows", defaultValue = "1200", description = "leads per unit (default ${DEFAULT-VALUE})")
     int rows;
     @Option(names = "--test-rows", defaultValue = "4000", description = "pooled holdout leads (default ${DEFAULT-VALUE})")
     int testRows;
     @Option(names = "--rounds", defaultValue = "15", description = "federated rounds (default ${DEFAULT-VALUE})")
     int rounds;
-    @Option(names = "--clip-norm", defaultValue = "0.5", description = "C (default ${DEFAULT-VALUE})")
+    @Option(names = "--clip-norm", defaultValue = "1.0", description = "C (default ${DEFAULT-VALUE})")
     double clipNorm;
-    @Option(names = "--noise-multiplier", defaultValue = "0.3", description = "z (default ${DEFAULT-VALUE})")
+    @Option(names = "--noise-multiplier", defaultValue = "0.2", description = "z (default ${DEFAULT-VALUE})")
     double noiseMultiplier;
-    @Option(names = "--local-epochs", description = "local epochs per round (default: config or 1)")
-    Integer localEpochs;
-    @Option(names = "--learning-rate", description = "local learning rate (default: config or 0.1)")
-    Double learningRate;
+    @Option(names = "--local-epochs", defaultValue = "2", description = "local epochs per round (default ${DEFAULT-VALUE})")
+    int localEpochs;
+    @Option(names = "--learning-rate", defaultValue = "0.2", description = "local learning rate (default ${DEFAULT-VALUE})")
+    double learningRate;
     @Option(names = "--config", description = "federation YAML to start from (its values, then these options)")
     Path config;
     @Option(names = "--out", defaultValue = "out/demo", description = "output folder (default ${DEFAULT-VALUE})")
@@ -44,8 +44,7 @@ final class DemoCommand implements Callable<Integer> {
         FederationConfig base = config == null ? FederationConfig.defaults() : YamlConfig.load(config, FederationConfig.class);
         FederationConfig.Training t = base.training();
         FederationConfig cfg = base.with("demo", 0, rounds, units, out.resolve("runs").toString())
-                .withTraining(new FederationConfig.Training(localEpochs != null ? localEpochs : t.localEpochs(),
-                        t.batchSize(), learningRate != null ? learningRate : t.learningRate(), clipNorm,
+                .withTraining(new FederationConfig.Training(localEpochs, t.batchSize(), learningRate, clipNorm,
                         noiseMultiplier, noiseMultiplier == 0, t.reportPreClipNorm()));
         new Demo(new Demo.Settings(units, rows, testRows, cfg, out, seed, reproducibleNoise), System.out).run();
         return 0;

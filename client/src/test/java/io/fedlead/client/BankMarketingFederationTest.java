@@ -72,9 +72,9 @@ class BankMarketingFederationTest {
         EncodedLeads test = encoder.encode(new LeadTable("test split", all.header(), testRows, testLines, 0, List.of()),
                 true, false);
 
-        FederationConfig config = FederationConfig.defaults().with("bank", 0, 8, byJob.size(), dir.toString())
+        FederationConfig config = FederationConfig.defaults().with("bank", 0, 10, byJob.size(), dir.toString())
                 .withSchema(find("examples/bank-marketing/schema.yaml").toString())
-                .withTraining(new FederationConfig.Training(1, 64, 0.1, CLIP_NORM, NOISE_MULTIPLIER, false, false));
+                .withTraining(new FederationConfig.Training(1, 64, 0.15, CLIP_NORM, NOISE_MULTIPLIER, false, false));
         RunResult result;
         try (LoopbackFederation fed = new LoopbackFederation(config, new RunListener() {
             @Override

@@ -1,0 +1,103 @@
+package io.fedlead.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each part runs on its own, as the README shows: {@code generate}, then a {@code coordinator} and two {@code client}
+ * processes' commands over loopback TCP (the clients start first and reconnect until the coordinator is up), then
+ * {@code score} with the saved model.
+ */
+class CliEndToEndTest {
+    static int run(String... args) {
+        return FedLeadCli.commandLine().execute(args);
+    }
+
+    @Test
+    void commands_generateCoordinatorClientsScore_workTogether(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("generate", "--units", "2", "--rows", "700", "--out", data.toString()));
+        assertTrue(Files.exists(data.resolve("unit-a.csv")) && Files.exists(data.resolve("schema.yaml")));
+
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path config = dir.resolve("federation.yaml");
+        // Stated privacy: C = 1.0, z = 0.1.
+        Files.writeString(config, """
+                run-id: cli
+                port: %d
+                rounds: 2
+                min-clients: 2
+                checkpoint-dir: %s
+                training:
+                  local-epochs: 2
+                  learning-rate: 0.2
+                  clip-norm: 1.0
+                  noise-multiplier: 0.1
+                """.formatted(port, dir.resolve("runs")));
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Integer>> clients = new ArrayList<>();
+            for (String unit : List.of("unit-a", "unit-b")) {
+                clients.add(pool.submit(() -> run("client", "--coordinator", "127.0.0.1:" + port,
+                        "--data", data.resolve(unit + ".csv").toString(), "--schema", data.resolve("schema.yaml").toString(),
+                        "--name", unit)));
+            }
+            Future<Integer> coordinator = pool.submit(() -> run("coordinator", "--config", config.toString()));
+            assertEquals(0, coordinator.get(120, TimeUnit.SECONDS));
+            for (Future<Integer> c : clients) {
+                assertEquals(0, c.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Path model = dir.resolve("runs/cli/final/model.zip");
+        assertTrue(Files.exists(model));
+        Path scored = dir.resolve("scored.csv");
+        assertEquals(0, run("score", "--model", model.toString(), "--input", data.resolve("unit-b.csv").toString(),
+                "--output", scored.toString()));
+        List<String> lines = Files.readAllLines(scored);
+        assertEquals(701, lines.size());
+        assertTrue(lines.get(0).endsWith("probability,rank,grade,reasons"), lines.get(0));
+        assertTrue(lines.stream().skip(1).anyMatch(l -> l.contains(",A,")), "some lead is graded A");
+    }
+
+    @Test
+    void score_malformedNumber_exitCode2NamesFileLineAndColumn(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("generate", "--units", "1", "--rows", "5", "--out", data.toString()));
+        Path csv = data.resolve("unit-a.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        String header = lines.get(0);
+        int col = List.of(header.split(",")).indexOf("pages_viewed");
+        String[] cells = lines.get(3).split(",", -1);
+        cells[col] = "abc";
+        lines.set(3, String.join(",", cells));
+        Files.write(csv, lines);
+        StringWriter err = new StringWriter();
+        var cl = FedLeadCli.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("client", "--coordinator", "127.0.0.1:1", "--data", csv.toString(),
+                "--schema", data.resolve("schema.yaml").toString(), "--name", "unit-a");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("line 4") && err.toString().contains("pages_viewed")
+                && err.toString().contains("abc"), err.toString());
+    }
+}

@@ -1,0 +1,63 @@
+package io.fedlead.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FederationConfigTest {
+    static Path example() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("examples/federation.yaml"))) {
+            dir = dir.getParent();
+        }
+        return dir.resolve("examples/federation.yaml");
+    }
+
+    @Test
+    void load_shippedExample_parsesWithItsValues() {
+        FederationConfig c = YamlConfig.load(example(), FederationConfig.class);
+        assertEquals(15, c.rounds());
+        assertEquals(4, c.minClients());
+        assertEquals(1.0, c.training().clipNorm());
+        assertEquals(0.2, c.training().noiseMultiplier());
+        assertEquals("examples", c.aggregation().weighting());
+        assertEquals(1e-5, c.privacy().delta());
+    }
+
+    @Test
+    void parse_emptyDocument_takesDefaults() {
+        FederationConfig c = YamlConfig.parse("rounds: 3", "test.yaml", FederationConfig.class);
+        assertEquals(3, c.rounds());
+        assertEquals(FederationConfig.defaults().training(), c.training());
+    }
+
+    @Test
+    void parse_unknownNestedKey_namesKeyAndPath() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "training:\n  clip-normm: 1.0\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().contains("clip-normm") && e.getMessage().contains("fed.yaml"), e.getMessage());
+    }
+
+    @Test
+    void parse_zeroNoiseWithoutOptIn_rejectedNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "training:\n  noise-multiplier: 0\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().contains("training.noise-multiplier") && e.getMessage().contains("allow-no-noise"),
+                e.getMessage());
+        FederationConfig ok = YamlConfig.parse("training:\n  noise-multiplier: 0\n  allow-no-noise: true\n", "fed.yaml",
+                FederationConfig.class);
+        assertEquals(0.0, ok.training().noiseMultiplier());
+    }
+
+    @Test
+    void parse_outOfRangeValue_namesKeyAndValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "fraction-fit: 1.5\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().contains("fraction-fit") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+}

@@ -1,0 +1,37 @@
+package io.fedlead.sim;
+
+import io.fedlead.core.config.FederationConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's demo, small: two units, three rounds, over loopback TCP. */
+class DemoTest {
+    @Test
+    void run_twoUnitsThreeRounds_printsRoundsComparisonAndWritesModelAndScores(@TempDir Path dir) throws Exception {
+        // Stated privacy: C = 1.0, z = 0.2.
+        FederationConfig config = FederationConfig.defaults().with("demo", 0, 3, 2, dir.resolve("runs").toString())
+                .withTraining(new FederationConfig.Training(2, 64, 0.2, 1.0, 0.2, false, false));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Demo.Outcome outcome = new Demo(new Demo.Settings(2, 600, 600, config, dir, 5, true),
+                new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals("completed", outcome.run().status());
+        assertEquals(3, outcome.run().history().size());
+        assertTrue(out.contains("round   3 | clients 2/2"), out);
+        assertTrue(out.contains("central, pooled data, no privacy") && out.contains("local only: unit-b"), out);
+        assertTrue(Files.exists(outcome.model()) && Files.exists(outcome.scored()));
+        assertEquals(601, Files.readAllLines(outcome.scored()).size());
+        assertTrue(outcome.federatedAuc() > outcome.initialAuc() + 0.1,
+                "federated " + outcome.federatedAuc() + " vs initial " + outcome.initialAuc());
+        assertTrue(outcome.bayesAuc() >= outcome.centralAuc() - 0.02, "Bayes " + outcome.bayesAuc());
+    }
+}
