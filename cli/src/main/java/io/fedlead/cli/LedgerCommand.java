@@ -20,7 +20,7 @@ import java.util.OptionalDouble;
 
 /** {@code fedlead client ledger}: the updates a client node sent, one row each, and its own ε. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
-        description = "Print a client's ledger of sent updates (round, run, model version, C, z, pre-clip norm, "
+        description = "Print a client's ledger of sent updates (round, run, model version, C, z, clipping-bit noise, pre-clip norm, "
                 + "clipped, payload SHA-256 prefix, own epsilon) with totals.")
 final class LedgerCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
@@ -38,11 +38,12 @@ final class LedgerCommand implements java.util.concurrent.Callable<Integer> {
         UpdateLedger l = UpdateLedger.open(ledger);
         List<LedgerEntry> entries = l.entries();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%5s  %-20s  %-8s  %8s  %8s  %12s  %-7s  %-12s  %9s%n", "round", "run", "version", "C", "z",
-                "pre-clip", "clipped", "sha256", "epsilon");
+        out.printf(Locale.ROOT, "%5s  %-20s  %-8s  %8s  %8s  %8s  %12s  %-7s  %-12s  %9s%n", "round", "run", "version", "C",
+                "z", "bit-sd", "pre-clip", "clipped", "sha256", "epsilon");
         for (LedgerEntry e : entries) {
-            out.printf(Locale.ROOT, "%5d  %-20s  %-8s  %8.4g  %8.4g  %12.6g  %-7s  %-12s  %9.4f%n", e.round(),
-                    abbreviate(e.run(), 20), e.modelVersion(), e.clipNorm(), e.noiseMultiplier(), e.preClipNorm(),
+            out.printf(Locale.ROOT, "%5d  %-20s  %-8s  %8.4g  %8.4g  %8.4g  %12.6g  %-7s  %-12s  %9.4f%n", e.round(),
+                    abbreviate(e.run(), 20), e.modelVersion(), e.clipNorm(), e.noiseMultiplier(), e.clippedBitStddev(),
+                    e.preClipNorm(),
                     e.clipped() ? "yes" : "no", e.payloadSha256().substring(0, 12), e.epsilon());
         }
         double d = delta != null ? delta : entries.isEmpty() ? ClientPrivacy.DEFAULT_DELTA
