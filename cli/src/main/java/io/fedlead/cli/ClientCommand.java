@@ -4,6 +4,8 @@ import io.fedlead.client.ClientListener;
 import io.fedlead.client.ClientNode;
 import io.fedlead.client.ClientNodeConfig;
 import io.fedlead.client.ClientOutcome;
+import io.fedlead.client.ClientPrivacy;
+import io.fedlead.client.UpdateLedger;
 import io.fedlead.client.LocalData;
 import io.fedlead.core.config.YamlConfig;
 import io.fedlead.core.features.FeatureSchema;
@@ -21,26 +23,41 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** Runs one client node against a coordinator until the run ends. */
-@Command(name = "client", mixinStandardHelpOptions = true,
+/**
+ * Runs one client node against a coordinator until the run ends ({@code fedlead client --coordinator ...}), or, with
+ * the {@code ledger} subcommand, prints the node's ledger of sent updates. The node options are checked in
+ * {@link #call()} rather than marked required, so that {@code fedlead client ledger} needs none of them.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true, subcommands = LedgerCommand.class,
         description = "Join a coordinator with local lead data and train until the run ends. Only clipped, noised "
-                + "weight updates leave this machine.")
+                + "weight updates leave this machine; each is recorded in an append-only ledger with its SHA-256 and "
+                + "this node's own epsilon, and tasks that would take the node past --max-epsilon are declined.")
 final class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--coordinator", required = true, description = "HOST:PORT of the coordinator")
+    @Option(names = "--coordinator", description = "HOST:PORT of the coordinator (required)")
     String coordinator;
-    @Option(names = "--data", required = true, description = "local leads CSV")
+    @Option(names = "--data", description = "local leads CSV (required)")
     Path data;
-    @Option(names = "--schema", required = true, description = "feature schema YAML (must match the coordinator's)")
+    @Option(names = "--schema", description = "feature schema YAML, must match the coordinator's (required)")
     Path schema;
-    @Option(names = "--name", required = true, description = "this node's name in the federation")
+    @Option(names = "--name", description = "this node's name in the federation (required)")
     String name;
+    @Option(names = "--ledger", description = "append-only JSON-lines ledger of sent updates; read on start so the "
+            + "budget survives restarts (default: <name>.ledger.jsonl next to --data)")
+    Path ledger;
+    @Option(names = "--max-epsilon", description = "this node's privacy budget: decline tasks that would take its own "
+            + "epsilon (no sampling amplification) past it (default: no budget, epsilon still recorded)")
+    Double maxEpsilon;
+    @Option(names = "--delta", defaultValue = "1e-5", description = "delta of this node's epsilon (default ${DEFAULT-VALUE})")
+    double delta;
     @Option(names = "--model-spec", description = "optional YAML model spec this node insists on")
     Path modelSpec;
     @Option(names = "--holdout", defaultValue = "0.2", description = "share of rows kept for evaluation (default ${DEFAULT-VALUE})")
@@ -48,8 +65,25 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-rows", description = "skip malformed rows (counted and reported) instead of stopping")
     boolean skipBadRows;
 
+    private void require(Object value, String option) {
+        if (value == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '" + option
+                    + "' (or use a subcommand: fedlead client ledger --ledger PATH)");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        require(coordinator, "--coordinator=HOST:PORT");
+        require(data, "--data=CSV");
+        require(schema, "--schema=YAML");
+        require(name, "--name=NAME");
+        if (maxEpsilon != null && !(maxEpsilon > 0)) {
+            throw new ParameterException(spec.commandLine(), "--max-epsilon is " + maxEpsilon + ": must be > 0");
+        }
+        if (!(delta > 0 && delta < 1)) {
+            throw new ParameterException(spec.commandLine(), "--delta is " + delta + ": must be in (0, 1)");
+        }
         int colon = coordinator.lastIndexOf(':');
         if (colon <= 0 || colon == coordinator.length() - 1) {
             throw new ParameterException(spec.commandLine(), "--coordinator '" + coordinator + "' must be HOST:PORT");
@@ -67,6 +101,14 @@ final class ClientCommand implements Callable<Integer> {
                 local.train().rows(), local.holdout().rows(), local.train().skippedRows(), local.encoder().width());
         Optional<ModelSpec> declared = modelSpec == null ? Optional.empty()
                 : Optional.of(YamlConfig.load(modelSpec, ModelSpec.class));
+        Path ledgerPath = ledger != null ? ledger
+                : data.toAbsolutePath().resolveSibling(name + ".ledger.jsonl");
+        ClientPrivacy privacy = new ClientPrivacy(Optional.of(UpdateLedger.open(ledgerPath)),
+                maxEpsilon == null ? OptionalDouble.empty() : OptionalDouble.of(maxEpsilon), delta,
+                NoiseSources.SECURE_DESCRIPTION, Clock.systemUTC());
+        System.out.printf(Locale.ROOT, "%s: ledger %s: %d updates so far, epsilon %.4f at delta %s, budget %s%n", name,
+                ledgerPath, privacy.ledger().orElseThrow().entries().size(), privacy.epsilon(), delta,
+                maxEpsilon == null ? "none" : String.format(Locale.ROOT, "%.4f", maxEpsilon));
         ManagedChannel channel = NettyChannelBuilder.forAddress(coordinator.substring(0, colon), port).usePlaintext().build();
         try {
             ClientNode node = new ClientNode(channel, config, local, declared, new LocalTrainer(NoiseSources.secure()),
@@ -74,19 +116,21 @@ final class ClientCommand implements Callable<Integer> {
                     new ClientListener() {
                         @Override
                         public void onUpdateSent(SentUpdate u) {
-                            System.out.printf(Locale.ROOT, "%s: round %d update sent (%d examples, loss %.4f, %s, sha256 %s)%n",
+                            System.out.printf(Locale.ROOT, "%s: round %d update sent (%d examples, loss %.4f, %s, sha256 %s, own epsilon %.4f)%n",
                                     name, u.round(), u.examples(), u.meanLoss(), u.clipped() ? "clipped" : "not clipped",
-                                    u.payloadSha256().substring(0, 12));
+                                    u.payloadSha256().substring(0, 12), privacy.epsilon());
                         }
 
                         @Override
                         public void onMessage(String message) {
                             System.out.println(message);
                         }
-                    });
+                    }, privacy);
             ClientOutcome outcome = node.run();
             System.out.printf(Locale.ROOT, "%s: done after %d rounds, %d evaluations: %s%n", name, outcome.rounds(),
                     outcome.evaluations(), outcome.reason());
+            System.out.printf(Locale.ROOT, "%s: epsilon %.4f at delta %s over %d updates in %s%n", name,
+                    privacy.epsilon(), delta, privacy.ledger().orElseThrow().entries().size(), ledgerPath);
             return 0;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

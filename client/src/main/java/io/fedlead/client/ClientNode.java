@@ -14,6 +14,8 @@ import io.fedlead.core.model.NetworkWeights;
 import io.fedlead.core.privacy.PrivatizedUpdate;
 import io.fedlead.core.privacy.UpdateMath;
 import io.fedlead.core.privacy.UpdatePrivatizer;
+import io.fedlead.proto.v1.DeclineTaskRequest;
+import io.fedlead.proto.v1.DeclineTaskResponse;
 import io.fedlead.proto.v1.DownloadModelRequest;
 import io.fedlead.proto.v1.EvaluationReport;
 import io.fedlead.proto.v1.FederationGrpc;
@@ -66,6 +68,7 @@ public final class ClientNode {
     private final UpdatePrivatizer privatizer;
     private final RandomGenerator backoffRng;
     private final ClientListener listener;
+    private final ClientPrivacy privacy;
 
     private String clientId;
     private String token;
@@ -78,9 +81,22 @@ public final class ClientNode {
     private int evaluations;
     private int rejected;
 
+    /** A node without a ledger or budget (simulations and tests): its ε is tracked in memory only. */
     public ClientNode(Channel channel, ClientNodeConfig config, LocalData data, Optional<ModelSpec> declaredSpec,
                       LocalTrainer trainer, UpdatePrivatizer privatizer, RandomGenerator backoffRng,
                       ClientListener listener) {
+        this(channel, config, data, declaredSpec, trainer, privatizer, backoffRng, listener,
+                ClientPrivacy.unrecorded("unrecorded"));
+    }
+
+    /**
+     * @param privacy this node's ledger of sent updates and its own privacy budget: before training, a task that
+     *                would take the node past its max-epsilon is declined (DeclineTask RPC, with the reason)
+     */
+    public ClientNode(Channel channel, ClientNodeConfig config, LocalData data, Optional<ModelSpec> declaredSpec,
+                      LocalTrainer trainer, UpdatePrivatizer privatizer, RandomGenerator backoffRng,
+                      ClientListener listener, ClientPrivacy privacy) {
+        this.privacy = java.util.Objects.requireNonNull(privacy, "privacy");
         this.channel = channel;
         this.config = config;
         this.data = data;
@@ -165,6 +181,11 @@ public final class ClientNode {
 
     private void train(Task task, ModelWeights global) throws InterruptedException {
         TrainingSettings s = task.getSettings();
+        Optional<String> refusal = privacy.refusal(s.getNoiseMultiplier(), s.getClippedBitStddev());
+        if (refusal.isPresent()) {
+            decline(task, refusal.get());
+            return;
+        }
         NetworkWeights.set(network, global);
         EncodedLeads train = data.train();
         LocalTrainer.TrainingResult result = trainer.train(network, train.features(), train.rows(), train.width(), train.labels(),
@@ -175,6 +196,9 @@ public final class ClientNode {
         byte[] payload = payloadWeights.toLittleEndianBytes();
         String sha = ModelWeights.sha256Hex(payload);
         double bit = s.getClippedBitStddev() > 0 ? privatizer.noisedUnclippedBit(update, s.getClippedBitStddev()) : 0;
+        // Recorded (and forced to disk) before the first byte leaves: a crash can over-count, never under-count.
+        privacy.record(task.getRunId(), task.getRound(), task.getModelVersion(), update, s.getClippedBitStddev(), sha,
+                train.rows());
         UpdateHeader header = UpdateHeader.newBuilder()
                 .setClientId(clientId)
                 .setSessionToken(token)
@@ -199,6 +223,16 @@ public final class ClientNode {
         listener.onUpdateSent(new ClientListener.SentUpdate(task.getRunId(), task.getRound(), task.getModelVersion(),
                 train.rows(), s.getClipNorm(), s.getNoiseMultiplier(), update.preClipNorm(), update.wasClipped(), sha,
                 result.meanLoss(), result.seconds()));
+    }
+
+    private void decline(Task task, String reason) throws InterruptedException {
+        DeclineTaskResponse r = withReconnect("decline", () -> blocking(30_000).declineTask(DeclineTaskRequest.newBuilder()
+                .setClientId(clientId).setSessionToken(token).setRunId(task.getRunId()).setRound(task.getRound())
+                .setReason(reason).build()));
+        String msg = config.name() + ": declined round " + task.getRound() + (r.getRecorded() ? "" : " (too late to record)")
+                + ": " + reason;
+        log.info(msg);
+        listener.onMessage(msg);
     }
 
     private void evaluate(Task task, ModelWeights global) throws InterruptedException {

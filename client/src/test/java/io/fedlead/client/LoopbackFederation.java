@@ -44,10 +44,15 @@ final class LoopbackFederation implements AutoCloseable {
 
     void startNode(ClientNodeConfig config, LocalData data, LocalTrainer trainer, UpdatePrivatizer privatizer,
                    ClientListener listener) {
+        startNode(config, data, trainer, privatizer, listener, ClientPrivacy.unrecorded("test"));
+    }
+
+    void startNode(ClientNodeConfig config, LocalData data, LocalTrainer trainer, UpdatePrivatizer privatizer,
+                   ClientListener listener, ClientPrivacy privacy) {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
         channels.add(channel);
         ClientNode node = new ClientNode(channel, config, data, Optional.empty(), trainer, privatizer,
-                NoiseSources.seededForSimulation(99), listener);
+                NoiseSources.seededForSimulation(99), listener, privacy);
         nodes.add(pool.submit(node::run));
     }
 

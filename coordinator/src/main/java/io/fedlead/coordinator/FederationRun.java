@@ -3,6 +3,7 @@ package io.fedlead.coordinator;
 import io.fedlead.core.config.FederationConfig;
 import io.fedlead.core.eval.ScoreHistogram;
 import io.fedlead.core.model.ModelWeights;
+import io.fedlead.core.privacy.AdaptiveClipping;
 import io.fedlead.core.strategy.StreamingAggregator;
 import io.fedlead.core.strategy.Weighting;
 import io.fedlead.proto.v1.Finished;
@@ -141,23 +142,58 @@ public final class FederationRun implements Runnable {
             return finish("failed", "only " + registry.active().size() + " of " + config.minClients()
                     + " clients joined within join-timeout-seconds=" + config.joinTimeoutSeconds(), null, Optional.empty());
         }
-        RoundSummary initial = evaluate(0, global, 0, 0, Map.of(), t, Double.NaN, nanoTime.getAsLong(), 0);
+        RoundSummary initial = evaluate(0, global, 0, 0, Map.of(), t, t.initialClipNorm(), Double.NaN,
+                nanoTime.getAsLong(), 0);
         listener.onInitialEvaluation(initial);
+
+        // Adaptive clipping: σ_b is fixed for the run (m = expected clients per round when round 1 starts), and the
+        // update noise drops to z_Δ so that update plus bits cost what z costs.
+        double clipNorm = t.initialClipNorm();
+        double bitStddev = 0;
+        double updateNoise = t.noiseMultiplier();
+        Optional<AdaptiveClipping> adaptive = Optional.empty();
+        FederationConfig.AdaptiveClippingSettings ac = t.adaptiveClipping();
+        if (ac.enabled()) {
+            double m = expectedClients(registry.active().size());
+            bitStddev = ac.bitStddev() > 0 ? ac.bitStddev() : AdaptiveClipping.defaultBitStddev(m);
+            try {
+                updateNoise = AdaptiveClipping.updateNoiseMultiplier(t.noiseMultiplier(), bitStddev);
+            } catch (IllegalArgumentException e) {
+                return finish("failed", "training.adaptive-clipping.bit-stddev"
+                        + (ac.bitStddev() > 0 ? "" : " (0 = expected clients per round " + m + " / 20)") + " and "
+                        + "training.noise-multiplier do not fit: " + e.getMessage(), initial, Optional.empty());
+            }
+            adaptive = Optional.of(new AdaptiveClipping(ac.targetQuantile(), ac.learningRate()));
+            listener.onMessage(String.format(java.util.Locale.ROOT,
+                    "adaptive clipping: C0 = %.4g, target quantile %.2f, bit noise σ_b = %.4g, update noise z_Δ = %.4g (z = %.4g)",
+                    clipNorm, ac.targetQuantile(), bitStddev, updateNoise, t.noiseMultiplier()));
+        }
 
         for (int round = 1; round <= config.rounds() && !stopRequested; round++) {
             long start = nanoTime.getAsLong();
-            Optional<String> budget = privacy.refuseRound(registry.active().size(), config);
-            if (budget.isPresent()) {
-                return finish("budget-exhausted", budget.get(), initial, Optional.empty());
-            }
-            RoundState accepted = null;
+            Attempt accepted = null;
             int attempt = 0;
             while (accepted == null && attempt <= config.maxRoundRetries() && !stopRequested) {
+                Optional<String> budget = privacy.refuseRound(plannedSampleRate(), config);
+                if (budget.isPresent()) {
+                    return finish("budget-exhausted", budget.get(), initial, Optional.empty());
+                }
                 attempt++;
-                RoundState state = trainRound(round, attempt, t);
+                Attempt a = trainRound(round, attempt, t, clipNorm, updateNoise, bitStddev);
+                RoundState state = a.state();
                 int reported = state.updates().size();
+                if (reported > 0) {
+                    // Noised updates were released to the coordinator: this attempt spent privacy even if redone.
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("round", round);
+                    details.put("attempt", attempt);
+                    details.put("clip-norm", clipNorm);
+                    details.put("update-noise-multiplier", updateNoise);
+                    details.put("clipping-bit-stddev", bitStddev);
+                    privacy.commitRound(a.sampleRate(), config, details);
+                }
                 if (reported >= config.minFitClients()) {
-                    accepted = state;
+                    accepted = a;
                 } else {
                     String why = "round " + round + " attempt " + attempt + ": " + reported + " of "
                             + state.selected.size() + " selected clients reported, min-fit-clients is "
@@ -171,15 +207,22 @@ public final class FederationRun implements Runnable {
                         + attempt + " attempts", initial, Optional.empty());
             }
             long coordStart = nanoTime.getAsLong();
-            double epsilon = privacy.commitRound(accepted.selected.size(), registry.size(), config);
+            double epsilon = privacy.epsilon();
             GlobalModel next = GlobalModel.of(round, apply(global, accepted));
             previous = global;
             global = next;
+            double roundClipNorm = clipNorm;
+            Map<String, RoundState.UpdateInfo> updates = accepted.state().updates();
+            if (adaptive.isPresent()) {
+                double unclipped = AdaptiveClipping.unclippedFraction(updates.values().stream()
+                        .map(RoundState.UpdateInfo::noisedUnclippedBit).toList());
+                clipNorm = adaptive.get().next(clipNorm, unclipped);
+                log.info("round {}: noised unclipped fraction {}, clip norm {} -> {}", round, unclipped, roundClipNorm, clipNorm);
+            }
             double coordSeconds = (nanoTime.getAsLong() - coordStart) / 1e9;
-            Map<String, RoundState.UpdateInfo> updates = accepted.updates();
-            RoundSummary summary = evaluate(round, next, attempt, coordSeconds, updates, t, epsilon, start,
+            RoundSummary summary = evaluate(round, next, attempt, coordSeconds, updates, t, roundClipNorm, epsilon, start,
                     updates.values().stream().mapToDouble(RoundState.UpdateInfo::trainSeconds).max().orElse(0));
-            summary = withRoundDetails(summary, accepted);
+            summary = withRoundDetails(summary, accepted.state());
             long ckStart = nanoTime.getAsLong();
             synchronized (history) {
                 history.add(summary);
@@ -198,11 +241,42 @@ public final class FederationRun implements Runnable {
         return finish("completed", config.rounds() + " rounds completed", initial, Optional.empty());
     }
 
-    private RoundState trainRound(int round, int attempt, FederationConfig.Training t) throws InterruptedException {
-        List<ClientSession> chosen = sampler.sample(registry.active(), config.fractionFit(), config.minFitClients());
+    /**
+     * One attempt of a round and what it was run with.
+     *
+     * @param eligible   active clients the sample was drawn from (N of the fixed denominator q·N)
+     * @param sampleRate q as the accountant sees it
+     */
+    private record Attempt(RoundState state, int eligible, double sampleRate) {
+    }
+
+    /** Clients expected per round: q·N with Poisson sampling, else the fixed sample size. */
+    private double expectedClients(int active) {
+        return config.aggregation().fixedDenominator() ? config.fractionFit() * active
+                : PrivacyTrackers.Rdp.expectedSample(active, config);
+    }
+
+    /** q the accountant will be charged for the next attempt. */
+    private double plannedSampleRate() {
+        if (config.aggregation().fixedDenominator()) {
+            return config.fractionFit();
+        }
+        int registered = registry.size();
+        return registered == 0 ? 1 : Math.min(1, expectedClients(registry.active().size()) / registered);
+    }
+
+    private Attempt trainRound(int round, int attempt, FederationConfig.Training t, double clipNorm, double updateNoise,
+                               double bitStddev) throws InterruptedException {
+        List<ClientSession> active = registry.active();
+        boolean poisson = config.aggregation().fixedDenominator();
+        List<ClientSession> chosen = poisson ? sampler.poisson(active, config.fractionFit())
+                : sampler.sample(active, config.fractionFit(), config.minFitClients());
+        int registered = registry.size();
+        double q = poisson ? config.fractionFit()
+                : registered == 0 ? 1 : Math.min(1, (double) chosen.size() / registered);
         long deadline = nanoTime.getAsLong() + secondsToNanos(config.roundTimeoutSeconds());
-        StreamingAggregator aggregator = new StreamingAggregator(global.weights().layout(),
-                config.aggregation().weighting().equals("uniform") ? Weighting.UNIFORM : Weighting.EXAMPLES,
+        Weighting weighting = config.aggregation().weighting().equals("examples") ? Weighting.EXAMPLES : Weighting.UNIFORM;
+        StreamingAggregator aggregator = new StreamingAggregator(global.weights().layout(), weighting,
                 new StreamingAggregator.Options(config.aggregation().maxConcurrentUploads(), java.util.OptionalDouble.empty()));
         Set<String> ids = chosen.stream().map(ClientSession::clientId).collect(Collectors.toSet());
         RoundState state = new RoundState(round, attempt, TaskType.TASK_TYPE_TRAIN, global, ids, deadline, nanoTime,
@@ -218,8 +292,9 @@ public final class FederationRun implements Runnable {
                         .setLocalEpochs(t.localEpochs())
                         .setBatchSize(t.batchSize())
                         .setLearningRate(t.learningRate())
-                        .setClipNorm(t.clipNorm())
-                        .setNoiseMultiplier(t.noiseMultiplier())
+                        .setClipNorm(clipNorm)
+                        .setNoiseMultiplier(updateNoise)
+                        .setClippedBitStddev(bitStddev)
                         .setReportPreClipNorm(t.reportPreClipNorm())
                         .setEpsilonSpentBefore(privacy.epsilon())
                         .setDelta(config.privacy().delta()))
@@ -232,11 +307,15 @@ public final class FederationRun implements Runnable {
         for (String id : state.missing()) {
             board.retract(id);
         }
-        return state;
+        return new Attempt(state, active.size(), q);
     }
 
-    private ModelWeights apply(GlobalModel base, RoundState state) {
-        float[] mean = state.aggregator().mean();
+    private ModelWeights apply(GlobalModel base, Attempt attempt) {
+        // DP-FedAvg's fixed denominator: the sum over the expected q·N participants, not over who reported, so one
+        // client's presence changes the aggregate by at most C / (q·N).
+        float[] mean = config.aggregation().fixedDenominator()
+                ? attempt.state().aggregator().sumDividedBy(config.fractionFit() * attempt.eligible())
+                : attempt.state().aggregator().mean();
         float[] w = base.weights().values();
         float[] out = new float[w.length];
         float lr = config.aggregation().serverLearningRate().floatValue();
@@ -249,7 +328,7 @@ public final class FederationRun implements Runnable {
     /** Federated evaluation of a model on every active client's holdout; builds the round summary. */
     private RoundSummary evaluate(int round, GlobalModel model, int attempts, double coordSeconds,
                                   Map<String, RoundState.UpdateInfo> updates, FederationConfig.Training t,
-                                  double epsilon, long start, double trainSeconds) throws InterruptedException {
+                                  double clipNorm, double epsilon, long start, double trainSeconds) throws InterruptedException {
         List<ClientSession> clients = registry.active();
         Set<String> ids = clients.stream().map(ClientSession::clientId).collect(Collectors.toSet());
         long deadline = nanoTime.getAsLong() + secondsToNanos(Math.min(config.roundTimeoutSeconds(), 60));
@@ -271,7 +350,7 @@ public final class FederationRun implements Runnable {
         double auc = eval.histogram().map(ScoreHistogram::auc).orElse(Double.NaN);
         double logloss = eval.evalExamples() == 0 ? Double.NaN : eval.evalLossSum() / eval.evalExamples();
         return new RoundSummary(round, attempts, List.of(), names(updates.keySet()), Map.of(), Map.of(), examples, loss,
-                auc, logloss, eval.evalExamples(), t.clipNorm(), t.noiseMultiplier(), epsilon,
+                auc, logloss, eval.evalExamples(), clipNorm, t.noiseMultiplier(), epsilon,
                 (nanoTime.getAsLong() - start) / 1e9, coordSeconds, trainSeconds, model.version(), model.sha256());
     }
 

@@ -10,11 +10,14 @@ interface PrivacyTracker {
     /** ε spent so far at the configured δ; NaN when nothing is accounted. */
     double epsilon();
 
-    /** The reason the next round must not run (it would exceed the budget), or empty. */
-    Optional<String> refuseRound(int activeClients, FederationConfig config);
+    /** The reason the next round attempt, at sampling rate {@code q}, must not run (it would exceed the budget), or empty. */
+    Optional<String> refuseRound(double q, FederationConfig config);
 
-    /** Accounts one round in which {@code sampled} of {@code registered} clients were asked; returns ε after it. */
-    double commitRound(int sampled, int registered, FederationConfig config);
+    /**
+     * Accounts one round attempt that released updates, at sampling rate {@code q}; {@code details} (clip norm, update
+     * noise...) go into the provenance of this step. Returns ε after it.
+     */
+    double commitRound(double q, FederationConfig config, Map<String, Object> details);
 
     /** What goes into provenance. */
     Map<String, Object> describe(FederationConfig config);

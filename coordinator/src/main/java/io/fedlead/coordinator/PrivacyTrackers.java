@@ -21,10 +21,13 @@ final class PrivacyTrackers {
     }
 
     /**
-     * Client-level (ε, δ) of the released global models: each round is one step of the sampled Gaussian mechanism
-     * with sampling rate q = clients sampled / clients registered and the round's noise multiplier z, composed with
-     * Rényi DP and converted at the configured δ. Every client noises its own clipped update with std zC, so the sum
-     * carries at least the noise this accounting assumes.
+     * Client-level (ε, δ) of the released global models: each round attempt that released updates is one step of the
+     * Poisson-subsampled Gaussian mechanism with noise multiplier z, composed with Rényi DP and converted at the
+     * configured δ. With {@code aggregation.weighting: fixed-denominator} clients ARE Poisson-sampled at q =
+     * fraction-fit and the aggregate is sum / (q·N), as the analysis assumes; otherwise a fixed-size sample is taken
+     * and q = sampled / registered, which approximates it. Every client noises its own clipped update with std zC
+     * (z_Δ·C plus the clipping bits' noise under adaptive clipping), so the sum carries at least the noise this
+     * accounting assumes.
      */
     static final class Rdp implements PrivacyTracker {
         private RdpAccountant accountant;
@@ -41,13 +44,11 @@ final class PrivacyTrackers {
         }
 
         @Override
-        public synchronized Optional<String> refuseRound(int activeClients, FederationConfig config) {
+        public synchronized Optional<String> refuseRound(double q, FederationConfig config) {
             double target = config.privacy().targetEpsilon();
             if (target <= 0) {
                 return Optional.empty();
             }
-            int expected = expectedSample(activeClients, config);
-            double q = activeClients == 0 ? 1 : Math.min(1, (double) expected / activeClients);
             double after = accountant.advance(q, config.training().noiseMultiplier(), 1)
                     .epsilon(config.privacy().delta()).epsilon();
             if (after > target) {
@@ -59,8 +60,7 @@ final class PrivacyTrackers {
         }
 
         @Override
-        public synchronized double commitRound(int sampled, int registered, FederationConfig config) {
-            double q = registered == 0 ? 1 : Math.min(1, (double) sampled / registered);
+        public synchronized double commitRound(double q, FederationConfig config, Map<String, Object> details) {
             double z = config.training().noiseMultiplier();
             accountant = accountant.advance(q, z, 1);
             spent = accountant.epsilon(config.privacy().delta());
@@ -68,6 +68,7 @@ final class PrivacyTrackers {
             step.put("sample-rate", q);
             step.put("noise-multiplier", z);
             step.put("epsilon-after", spent.epsilon());
+            step.putAll(details);
             steps.add(step);
             return spent.epsilon();
         }
@@ -76,7 +77,12 @@ final class PrivacyTrackers {
         public synchronized Map<String, Object> describe(FederationConfig config) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("accountant", "RDP, Poisson-subsampled Gaussian mechanism, client level");
-            m.put("clip-norm", config.training().clipNorm());
+            m.put("sampling", config.aggregation().fixedDenominator()
+                    ? "poisson (each client independently with q = fraction-fit); aggregate = sum / (q*N)"
+                    : "fixed-size uniform sample; accounted as Poisson with q = sampled / registered (an approximation)");
+            m.put("counted", "every round attempt that released updates, including redone ones");
+            m.put("clip-norm", config.training().initialClipNorm());
+            m.put("adaptive-clipping", config.training().adaptiveClipping().enabled());
             m.put("noise-multiplier", config.training().noiseMultiplier());
             m.put("delta", config.privacy().delta());
             m.put("epsilon", spent == null ? 0.0 : spent.epsilon());

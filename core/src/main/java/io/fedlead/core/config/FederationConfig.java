@@ -91,6 +91,11 @@ public record FederationConfig(String runId, String host, Integer port, String s
                 roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
     }
 
+    public FederationConfig withAggregation(Aggregation a) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed);
+    }
+
     public FederationConfig withPrivacy(Privacy p) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
                 roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed);
@@ -103,9 +108,18 @@ public record FederationConfig(String runId, String host, Integer port, String s
      * @param noiseMultiplier  z; the client adds N(0, (zC)^2) to every coordinate
      * @param allowNoNoise     must be true to run with noise-multiplier 0 (no privacy)
      * @param reportPreClipNorm clients also send their plain pre-clip norm (diagnostics; not covered by DP)
+     * @param adaptiveClipping  when enabled, C starts at its initial-clip-norm (clip-norm is then ignored) and tracks a
+     *                          quantile of the update norms
      */
     public record Training(Integer localEpochs, Integer batchSize, Double learningRate, Double clipNorm,
-                           Double noiseMultiplier, Boolean allowNoNoise, Boolean reportPreClipNorm) {
+                           Double noiseMultiplier, Boolean allowNoNoise, Boolean reportPreClipNorm,
+                           AdaptiveClippingSettings adaptiveClipping) {
+        /** Settings without adaptive clipping. */
+        public Training(Integer localEpochs, Integer batchSize, Double learningRate, Double clipNorm,
+                        Double noiseMultiplier, Boolean allowNoNoise, Boolean reportPreClipNorm) {
+            this(localEpochs, batchSize, learningRate, clipNorm, noiseMultiplier, allowNoNoise, reportPreClipNorm, null);
+        }
+
         public Training {
             localEpochs = localEpochs == null ? 1 : localEpochs;
             check(localEpochs >= 1 && localEpochs <= 1000, "training.local-epochs", localEpochs, "must be in [1, 1000]");
@@ -122,25 +136,74 @@ public record FederationConfig(String runId, String host, Integer port, String s
             check(noiseMultiplier > 0 || allowNoNoise, "training.noise-multiplier", noiseMultiplier,
                     "is 0, which gives no privacy; set training.allow-no-noise: true to run without noise");
             reportPreClipNorm = reportPreClipNorm != null && reportPreClipNorm;
+            adaptiveClipping = adaptiveClipping == null ? AdaptiveClippingSettings.defaults() : adaptiveClipping;
+            if (adaptiveClipping.enabled() && adaptiveClipping.bitStddev() > 0 && noiseMultiplier > 0) {
+                check(2 * adaptiveClipping.bitStddev() > noiseMultiplier, "training.adaptive-clipping.bit-stddev",
+                        adaptiveClipping.bitStddev(), "must be > training.noise-multiplier / 2 (" + noiseMultiplier / 2
+                                + "): the update noise multiplier z_Δ = (z^-2 - (2·bit-stddev)^-2)^(-1/2) is otherwise undefined");
+            }
         }
 
         public static Training defaults() {
-            return new Training(null, null, null, null, null, null, null);
+            return new Training(null, null, null, null, null, null, null, null);
+        }
+
+        /** The clip norm of round 1: initial-clip-norm with adaptive clipping, else clip-norm. */
+        public double initialClipNorm() {
+            return adaptiveClipping.enabled() ? adaptiveClipping.initialClipNorm() : clipNorm;
+        }
+    }
+
+    /**
+     * Adaptive clipping (Andrew et al. 2021): C follows the target quantile of the clients' update norms, learned from
+     * noised "not clipped" bits. The update noise multiplier becomes z_Δ = (z^-2 - (2σ_b)^-2)^(-1/2) so that the
+     * update and the bits together cost what noise multiplier z costs.
+     *
+     * @param enabled         off by default
+     * @param initialClipNorm C of round 1
+     * @param targetQuantile  γ: share of updates that should be unclipped
+     * @param learningRate    η of the update C <- C·exp(-η(b̄ - γ))
+     * @param bitStddev       σ_b, noise std of each reported bit; 0 = m/20 for m expected clients per round
+     */
+    public record AdaptiveClippingSettings(Boolean enabled, Double initialClipNorm, Double targetQuantile,
+                                           Double learningRate, Double bitStddev) {
+        public AdaptiveClippingSettings {
+            enabled = enabled != null && enabled;
+            initialClipNorm = initialClipNorm == null ? 0.1 : initialClipNorm;
+            check(initialClipNorm > 0 && Double.isFinite(initialClipNorm), "training.adaptive-clipping.initial-clip-norm",
+                    initialClipNorm, "must be > 0 and finite");
+            targetQuantile = targetQuantile == null ? 0.5 : targetQuantile;
+            check(targetQuantile > 0 && targetQuantile < 1, "training.adaptive-clipping.target-quantile", targetQuantile,
+                    "must be in (0, 1)");
+            learningRate = learningRate == null ? 0.2 : learningRate;
+            check(learningRate > 0 && Double.isFinite(learningRate), "training.adaptive-clipping.learning-rate",
+                    learningRate, "must be > 0 and finite");
+            bitStddev = bitStddev == null ? 0.0 : bitStddev;
+            check(bitStddev >= 0 && Double.isFinite(bitStddev), "training.adaptive-clipping.bit-stddev", bitStddev,
+                    "must be >= 0 and finite (0 = expected clients per round / 20)");
+        }
+
+        public static AdaptiveClippingSettings defaults() {
+            return new AdaptiveClippingSettings(null, null, null, null, null);
         }
     }
 
     /**
      * How accepted updates are combined.
      *
-     * @param weighting         "examples" (FedAvg weighted by example counts) or "uniform"
+     * @param weighting         "examples" (FedAvg weighted by example counts; the counts travel in clear), "uniform",
+     *                          or "fixed-denominator" (DP-FedAvg: uniform weights, sum / expected clients q·N, and
+     *                          Poisson client sampling so the accountant's assumption holds)
      * @param serverLearningRate step applied to the averaged delta (1.0 = plain FedAvg)
      * @param maxConcurrentUploads uploads staged at once; memory is this many model copies plus the running sum
      */
     public record Aggregation(String weighting, Double serverLearningRate, Integer maxConcurrentUploads) {
+        public static final String FIXED_DENOMINATOR = "fixed-denominator";
+
         public Aggregation {
             weighting = weighting == null ? "examples" : weighting;
-            check(weighting.equals("examples") || weighting.equals("uniform"), "aggregation.weighting", weighting,
-                    "must be 'examples' or 'uniform'");
+            check(weighting.equals("examples") || weighting.equals("uniform") || weighting.equals(FIXED_DENOMINATOR),
+                    "aggregation.weighting", weighting, "must be 'examples', 'uniform' or 'fixed-denominator'");
             serverLearningRate = serverLearningRate == null ? 1.0 : serverLearningRate;
             check(serverLearningRate > 0 && serverLearningRate <= 10, "aggregation.server-learning-rate",
                     serverLearningRate, "must be in (0, 10]");
@@ -150,6 +213,11 @@ public record FederationConfig(String runId, String host, Integer port, String s
 
         public static Aggregation defaults() {
             return new Aggregation(null, null, null);
+        }
+
+        /** True in DP-FedAvg mode: fixed denominator and Poisson sampling. */
+        public boolean fixedDenominator() {
+            return weighting.equals(FIXED_DENOMINATOR);
         }
     }
 

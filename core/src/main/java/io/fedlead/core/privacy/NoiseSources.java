@@ -19,6 +19,9 @@ public final class NoiseSources {
     /** The JDK algorithm name used by both factories. */
     public static final String ALGORITHM = "L64X128MixRandom";
 
+    /** How {@link #secure()} noise is described in a client's ledger. */
+    public static final String SECURE_DESCRIPTION = "SecureRandom-seeded " + ALGORITHM;
+
     /** 256 bits: the full state of L64X128 (64-bit additive parameter, 64-bit LCG state, 128-bit xoroshiro). */
     private static final int SEED_BYTES = 32;
 
@@ -30,6 +33,11 @@ public final class NoiseSources {
         byte[] seed = new byte[SEED_BYTES];
         new SecureRandom().nextBytes(seed);
         return RandomGeneratorFactory.<RandomGenerator>of(ALGORITHM).create(seed);
+    }
+
+    /** How {@link #seededForSimulation} noise is described in a client's ledger: "fixed seed N (simulation)". */
+    public static String simulationDescription(long seed) {
+        return "fixed seed " + seed + " (simulation)";
     }
 
     /** A {@value #ALGORITHM} from a fixed seed: reproducible noise, for simulations and tests only. */
