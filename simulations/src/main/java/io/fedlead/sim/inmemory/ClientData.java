@@ -17,18 +17,18 @@ import java.util.SplittableRandom;
 /**
  * The encoded training leads of each virtual client plus a pooled holdout no client trains on.
  *
- * @param description one line saying where the data came from and how it was split
+ * @param source      where the data came from and how it was split, without the client count
  * @param clients     one labeled training set per client, all of the same width
  * @param holdout     pooled labeled holdout on which every model is compared
  */
-public record ClientData(String description, List<EncodedLeads> clients, EncodedLeads holdout) {
+public record ClientData(String source, List<EncodedLeads> clients, EncodedLeads holdout) {
     /** The bank holdout share. */
     public static final double BANK_HOLDOUT_FRACTION = 0.2;
     /** Added to the data seed for the synthetic holdout, so no holdout lead is any client's lead. */
     static final long HOLDOUT_SEED_OFFSET = 1_000_003L;
 
     public ClientData {
-        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(source, "source");
         clients = List.copyOf(clients);
         Objects.requireNonNull(holdout, "holdout");
         if (clients.isEmpty()) {
@@ -46,6 +46,11 @@ public record ClientData(String description, List<EncodedLeads> clients, Encoded
         }
     }
 
+    /** One line: the client count, then {@link #source()}. */
+    public String description() {
+        return clients.size() + " clients, " + source;
+    }
+
     /** Feature count. */
     public int width() {
         return holdout.width();
@@ -61,7 +66,7 @@ public record ClientData(String description, List<EncodedLeads> clients, Encoded
         if (n < 1 || n > clients.size()) {
             throw new IllegalArgumentException("asked for " + n + " clients of " + clients.size());
         }
-        return new ClientData(description, clients.subList(0, n), holdout);
+        return new ClientData(source, clients.subList(0, n), holdout);
     }
 
     /**
@@ -88,11 +93,11 @@ public record ClientData(String description, List<EncodedLeads> clients, Encoded
             holdoutParts.add(encoder.encode(holdoutGenerator.generate(u, rows), true, false));
         }
         EncodedLeads holdout = EncodedLeads.concat(holdoutParts);
-        String description = String.format(java.util.Locale.ROOT,
-                "synthetic leads, seed %d: %d clients x %d-%d leads over %d unit profiles; pooled holdout %d leads"
-                        + " (seed %d)", seed, clients, minRows, maxRows, profiles, holdout.rows(),
+        String source = String.format(java.util.Locale.ROOT,
+                "synthetic leads (seed %d), %d-%d each from %d unit profiles; pooled holdout %d leads (seed %d)",
+                seed, minRows, maxRows, profiles, holdout.rows(),
                 seed + HOLDOUT_SEED_OFFSET);
-        return new ClientData(description, parts, holdout);
+        return new ClientData(source, parts, holdout);
     }
 
     /**
@@ -138,10 +143,10 @@ public record ClientData(String description, List<EncodedLeads> clients, Encoded
             int to = holdoutCount + (int) ((long) (c + 1) * train / clients);
             parts.add(all.subset(java.util.Arrays.copyOfRange(order, from, to)));
         }
-        String description = String.format(java.util.Locale.ROOT,
-                "bank marketing %s, seed %d: %d training rows randomly partitioned into %d clients (%d-%d rows each);"
-                        + " holdout %d rows (%.0f%%)", csv.getFileName(), seed, train, clients, train / clients,
+        String source = String.format(java.util.Locale.ROOT,
+                "bank marketing %s (seed %d): %d training rows randomly partitioned, %d-%d rows each;"
+                        + " holdout %d rows (%.0f%%)", csv.getFileName(), seed, train, train / clients,
                 (train + clients - 1) / clients, holdoutCount, BANK_HOLDOUT_FRACTION * 100);
-        return new ClientData(description, parts, holdout);
+        return new ClientData(source, parts, holdout);
     }
 }
