@@ -323,4 +323,40 @@ class StreamingAggregatorTest {
         assertClose(sequential.mean(), concurrent.mean(), 1e-6);
         assertClose(FedAvg.aggregate(updates, Weighting.EXAMPLES), concurrent.mean(), 1e-6);
     }
+
+    @Test
+    void finish_largeUpdateAcrossManyLaneDrains_normAndMeanMatchDouble() {
+        // 300,001 floats = 146.5 blocks of 2048, so the lanes are drained twice mid-upload plus at finish;
+        // 100,003-byte chunks split floats across chunks and blocks.
+        int size = 300_001;
+        ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        List<WeightedUpdate> updates = randomUpdates(3, size, 21);
+        StreamingAggregator agg = new StreamingAggregator(big, Weighting.EXAMPLES);
+        for (int k = 0; k < updates.size(); k++) {
+            double exact = 0;
+            for (float v : updates.get(k).update()) {
+                exact += (double) v * v;
+            }
+            AcceptedUpdate a = submit(agg, "c" + k, updates.get(k), 100_003);
+            assertEquals(Math.sqrt(exact), a.l2Norm(), 1e-6 * Math.sqrt(exact), "client " + k);
+        }
+        assertClose(FedAvg.aggregate(updates, Weighting.EXAMPLES), agg.mean(), 1e-6);
+    }
+
+    @Test
+    void abort_afterNanChunk_pooledBuffersDoNotLeakIntoNextUpload() {
+        // One slot, so the next upload reuses the aborted one's buffers, including its partial squares.
+        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM,
+                new StreamingAggregator.Options(1, OptionalDouble.empty()));
+        float[] nan = new float[LAYOUT.parameterCount()];
+        java.util.Arrays.fill(nan, Float.NaN);
+        UpdateReceiver aborted = agg.begin("a", 1);
+        aborted.accept(ByteBuffer.wrap(bytes(nan), 0, 2000));
+        aborted.abort();
+        float[] ones = new float[LAYOUT.parameterCount()];
+        java.util.Arrays.fill(ones, 1f);
+        AcceptedUpdate a = submit(agg, "b", new WeightedUpdate(ones, 1), 4096);
+        assertEquals(Math.sqrt(1020), a.l2Norm(), 1e-9);
+        assertArrayEquals(ones, agg.mean());
+    }
 }
