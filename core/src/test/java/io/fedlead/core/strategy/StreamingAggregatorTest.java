@@ -344,14 +344,15 @@ class StreamingAggregatorTest {
     }
 
     @Test
-    void abort_afterNanChunk_pooledBuffersDoNotLeakIntoNextUpload() {
-        // One slot, so the next upload reuses the aborted one's buffers, including its partial squares.
+    void abort_afterPartialUpload_pooledBuffersDoNotLeakIntoNextUpload() {
+        // One slot, so the next upload reuses the aborted one's buffers, including its undrained squares
+        // (500 x 1000^2 = 5e8 if they leaked).
         StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM,
                 new StreamingAggregator.Options(1, OptionalDouble.empty()));
-        float[] nan = new float[LAYOUT.parameterCount()];
-        java.util.Arrays.fill(nan, Float.NaN);
+        float[] large = new float[LAYOUT.parameterCount()];
+        java.util.Arrays.fill(large, 1000f);
         UpdateReceiver aborted = agg.begin("a", 1);
-        aborted.accept(ByteBuffer.wrap(bytes(nan), 0, 2000));
+        aborted.accept(ByteBuffer.wrap(bytes(large), 0, 2000));
         aborted.abort();
         float[] ones = new float[LAYOUT.parameterCount()];
         java.util.Arrays.fill(ones, 1f);
