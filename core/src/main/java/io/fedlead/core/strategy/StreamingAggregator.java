@@ -5,7 +5,6 @@ import io.fedlead.core.model.TensorSpec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -18,25 +17,20 @@ import java.util.concurrent.Semaphore;
  * running weighted sum, the weight total and the count, plus at most {@code maxConcurrentUploads} scratch
  * buffers in which uploads are staged and validated before they touch the sum.
  *
- * <p>Memory: 8 bytes per parameter for the sum (two float arrays) and 4 bytes per parameter plus 16 KiB per
- * concurrent upload (allocated on first use, then pooled across rounds). For 1M parameters and 4 slots: 8 MB + 16 MB.
+ * <p>Memory: 8 bytes per parameter for the sum (two float arrays) and 4 bytes per parameter per concurrent upload
+ * (allocated on first use, then pooled across rounds). For 1M parameters and 4 slots: 8 MB + 16 MB.
  *
- * <p>Decisions (numbers in BENCHMARKS-aggregation.md):
+ * <p>Decisions:
  * <ul>
  *   <li>The running sum is a Kahan-compensated pair of {@code float[]} (sum and compensation), not a
- *   {@code double[]}: Java 17's C2 does not vectorise float-to-double conversion, so a double fold measured 3-5x
+ *   {@code double[]}: Java 17's C2 does not vectorise float-to-double conversion, so a double fold measured 3-6x
  *   slower than a float one, while a plain float sum loses up to count * 2^-24 relative precision. Kahan
  *   summation keeps the error within about 2 * 2^-24 * sum|w x| whatever the count, i.e. about the final
- *   float rounding, at the same 8 bytes per parameter as double, and its loop vectorises. It costs about 2x a
- *   plain float fold, but the fold is not the bottleneck (decoding is). Weights are applied in float
- *   ((float) exampleCount, exact below 2^24).</li>
- *   <li>Decoding and validation are one pass over the wire bytes: each chunk is decoded 2048 floats at a time
- *   into an L1-resident block, whose squares are added element-wise into 2048 float lanes (a loop C2
- *   vectorises, unlike a scalar sum of squares) before the block is copied on into the upload's scratch
- *   buffer. The lanes are drained into a double every 64 blocks, so the norm's float rounding stays below
- *   64 * 2^-24 relative whatever the model size. NaN and infinity propagate into the sum of squares, so
- *   finish() checks one number; only if it is not finite (a non-finite value, or a float square overflowing
- *   above |x| = 1.8e19) does it rescan in double to tell the two apart and name the bad index.</li>
+ *   float rounding, at the same 8 bytes per parameter as double, and its loop vectorises
+ *   (see BENCHMARKS-aggregation.md). Weights are applied in float ((float) exampleCount, exact below 2^24).</li>
+ *   <li>Validation is fused into decoding: each chunk's sum of squares is taken right after the chunk is
+ *   copied into the scratch buffer, so the work is spread over the upload and finish() only checks the
+ *   total (measured about as fast as a separate pass: the loop is compute-bound).</li>
  *   <li>Chunks may have any byte length; a float split across chunk boundaries is carried over (a 3-byte
  *   carry), so the aggregator does not depend on how the transport frames data.</li>
  *   <li>{@link #begin} never blocks: when all upload slots are busy it throws {@link IllegalStateException}
@@ -81,7 +75,7 @@ public final class StreamingAggregator {
     private final long[] tensorStarts;
 
     private final Semaphore uploadSlots;
-    private final ConcurrentLinkedQueue<UploadBuffers> freeBuffers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<float[]> freeScratch = new ConcurrentLinkedQueue<>();
 
     private final Object lock = new Object();
     // Guarded by lock. The running sum is sum - compensation (Kahan).
@@ -152,12 +146,12 @@ public final class StreamingAggregator {
             throw new IllegalStateException("all " + options.maxConcurrentUploads()
                     + " upload slots are busy; client " + clientId + " must retry later");
         }
-        UploadBuffers buffers = freeBuffers.poll();
-        if (buffers == null) {
-            buffers = new UploadBuffers(parameterCount);
+        float[] scratch = freeScratch.poll();
+        if (scratch == null) {
+            scratch = new float[parameterCount];
         }
         float weight = weighting == Weighting.EXAMPLES ? (float) exampleCount : 1f;
-        return new Receiver(clientId, exampleCount, weight, gen, clients, buffers);
+        return new Receiver(clientId, exampleCount, weight, gen, clients, scratch);
     }
 
     /** Updates folded into the sum since construction or the last {@link #reset()}. */
@@ -242,17 +236,89 @@ public final class StreamingAggregator {
         return "tensor '" + spec.name() + "' element " + (index - tensorStarts[t]);
     }
 
-    /** One upload's working memory, pooled across uploads and rounds. */
-    private static final class UploadBuffers {
-        /** The whole decoded payload, validated before any of it touches the sum. */
-        final float[] scratch;
-        /** L1-sized staging block the wire bytes are decoded into. */
-        final float[] block = new float[FloatKernels.BLOCK];
-        /** Element-wise partial sums of squares; zero between uploads. */
-        final float[] lanes = new float[FloatKernels.BLOCK];
+    /** Floats per block of the float-accumulated sum of squares; each of 8 accumulators adds 128 squares. */
+    private static final int SQUARES_BLOCK = 1024;
 
-        UploadBuffers(int parameterCount) {
-            scratch = new float[parameterCount];
+    /**
+     * Validation pass over {@code x[from, to)}: the sum of squares. NaN and infinity propagate, so the total is
+     * finite exactly when every value is, unless a float square overflowed (|x| > 1.8e19), which the exact
+     * double fallback tells apart.
+     *
+     * <p>Why float accumulators in blocks: Java 17's C2 converts float to double one value at a time, and a
+     * double-accumulated pass measured 2-3x slower than this. Eight float accumulators add 128 squares each per
+     * 1024-value block (relative error at most 128 * 2^-24 = 8e-6, typically ~1e-7), then each block's total is
+     * added in double, so the error does not grow with model size.
+     */
+    static double sumOfSquares(float[] x, int from, int to) {
+        double total = 0;
+        int i = from;
+        while (to - i >= 8) {
+            int blockEnd = Math.min(to, i + SQUARES_BLOCK);
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            float s4 = 0;
+            float s5 = 0;
+            float s6 = 0;
+            float s7 = 0;
+            for (; i + 7 < blockEnd; i += 8) {
+                s0 += x[i] * x[i];
+                s1 += x[i + 1] * x[i + 1];
+                s2 += x[i + 2] * x[i + 2];
+                s3 += x[i + 3] * x[i + 3];
+                s4 += x[i + 4] * x[i + 4];
+                s5 += x[i + 5] * x[i + 5];
+                s6 += x[i + 6] * x[i + 6];
+                s7 += x[i + 7] * x[i + 7];
+            }
+            total += ((double) s0 + s1 + s2 + s3) + ((double) s4 + s5 + s6 + s7);
+        }
+        for (; i < to; i++) {
+            total += (double) x[i] * x[i];
+        }
+        return Double.isFinite(total) ? total : exactSumOfSquares(x, from, to);
+    }
+
+    /** Sum of squares accumulated in double: float squares cannot overflow it, so only NaN/infinity make it non-finite. */
+    private static double exactSumOfSquares(float[] x, int from, int to) {
+        double total = 0;
+        for (int i = from; i < to; i++) {
+            total += (double) x[i] * x[i];
+        }
+        return total;
+    }
+
+    private static int firstNonFinite(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Kahan-compensated {@code sum += weight * x}; caller holds the lock. Java never reassociates floating-point
+     * operations, so the compensation survives JIT compilation; each loop is a plain counted loop C2 vectorises.
+     */
+    private void fold(float[] x, float weight) {
+        float[] s = sum;
+        float[] c = compensation;
+        if (weight == 1f) {
+            for (int i = 0; i < s.length; i++) {
+                float y = x[i] - c[i];
+                float t = s[i] + y;
+                c[i] = (t - s[i]) - y;
+                s[i] = t;
+            }
+        } else {
+            for (int i = 0; i < s.length; i++) {
+                float y = weight * x[i] - c[i];
+                float t = s[i] + y;
+                c[i] = (t - s[i]) - y;
+                s[i] = t;
+            }
         }
     }
 
@@ -262,26 +328,24 @@ public final class StreamingAggregator {
         private final float weight;
         private final long generationAtBegin;
         private final Set<String> clients;
-        private UploadBuffers buffers;
-        /** Floats fully decoded into the scratch buffer. */
+        private float[] scratch;
+        /** Floats fully decoded into scratch. */
         private int floats;
         private long bytes;
         /** Bytes of a float split across chunks, waiting for the rest. */
         private final byte[] carry = new byte[4];
         private int carryLength;
-        /** Sum of squares of the decoded floats drained from the lanes so far (see FloatKernels). */
+        /** Sum of squares of the decoded floats, accumulated chunk by chunk. */
         private double sumOfSquares;
-        /** Blocks added into the lanes since they were last drained. */
-        private int blocksInLanes;
 
         Receiver(String clientId, long exampleCount, float weight, long generationAtBegin, Set<String> clients,
-                 UploadBuffers buffers) {
+                 float[] scratch) {
             this.clientId = clientId;
             this.exampleCount = exampleCount;
             this.weight = weight;
             this.generationAtBegin = generationAtBegin;
             this.clients = clients;
-            this.buffers = buffers;
+            this.scratch = scratch;
         }
 
         @Override
@@ -299,7 +363,6 @@ public final class StreamingAggregator {
             ByteBuffer in = littleEndianChunk.slice().order(ByteOrder.LITTLE_ENDIAN);
             littleEndianChunk.position(littleEndianChunk.limit());
             bytes += length;
-            float[] scratch = buffers.scratch;
             if (carryLength > 0) {
                 while (carryLength < 4 && in.hasRemaining()) {
                     carry[carryLength++] = in.get();
@@ -314,25 +377,10 @@ public final class StreamingAggregator {
                 carryLength = 0;
             }
             int whole = in.remaining() >>> 2;
-            // One pass over the wire bytes, an L1-sized block at a time: bulk-decode the block (a plain copy on
-            // little-endian hardware), add its squares element-wise into the lanes while it is in L1, then copy
-            // it on into the scratch buffer. Decoding straight into the scratch buffer and squaring it there
-            // cannot vectorise (see FloatKernels) and measured slower.
-            FloatBuffer source = in.asFloatBuffer();
-            float[] block = buffers.block;
-            float[] lanes = buffers.lanes;
-            for (int left = whole; left > 0; ) {
-                int n = Math.min(FloatKernels.BLOCK, left);
-                source.get(block, 0, n);
-                FloatKernels.accumulateSquares(block, lanes, n);
-                System.arraycopy(block, 0, scratch, floats, n);
-                floats += n;
-                left -= n;
-                if (++blocksInLanes == FloatKernels.BLOCKS_PER_DRAIN) {
-                    sumOfSquares += FloatKernels.drain(lanes);
-                    blocksInLanes = 0;
-                }
-            }
+            // Bulk get of a float view: a straight copy on little-endian hardware, no per-float bounds checks.
+            in.asFloatBuffer().get(scratch, floats, whole);
+            sumOfSquares += StreamingAggregator.sumOfSquares(scratch, floats, floats + whole);
+            floats += whole;
             in.position(in.position() + (whole << 2));
             while (in.hasRemaining()) {
                 carry[carryLength++] = in.get();
@@ -348,15 +396,9 @@ public final class StreamingAggregator {
                     throw new IllegalArgumentException("client " + clientId + ": update payload has " + bytes
                             + " bytes, expected " + expectedBytes + " (4 x " + parameterCount + " parameters)");
                 }
-                float[] scratch = buffers.scratch;
-                double sumSq = sumOfSquares + FloatKernels.drain(buffers.lanes);
-                blocksInLanes = 0;
+                double sumSq = sumOfSquares;
                 if (!Double.isFinite(sumSq)) {
-                    // Either a NaN/infinity, or a float square overflowed (|x| > 1.8e19): recount in double.
-                    sumSq = FloatKernels.exactSumOfSquares(scratch, 0, scratch.length);
-                }
-                if (!Double.isFinite(sumSq)) {
-                    int bad = FloatKernels.firstNonFinite(scratch);
+                    int bad = firstNonFinite(scratch);
                     throw new IllegalArgumentException("client " + clientId + ": update value " + scratch[bad]
                             + " at index " + bad + " (" + describeIndex(bad) + ") is not finite");
                 }
@@ -371,7 +413,7 @@ public final class StreamingAggregator {
                         throw new IllegalStateException("client " + clientId
                                 + ": the aggregator was reset since this upload began; update discarded");
                     }
-                    FloatKernels.kahanAdd(sum, compensation, scratch, weight, 0, parameterCount);
+                    fold(scratch, weight);
                     weightTotal += weight;
                     index = ++acceptedCount;
                 }
@@ -384,7 +426,7 @@ public final class StreamingAggregator {
 
         @Override
         public void abort() {
-            if (buffers != null) {
+            if (scratch != null) {
                 close(false);
             }
         }
@@ -395,16 +437,15 @@ public final class StreamingAggregator {
         }
 
         private void requireOpen() {
-            if (buffers == null) {
+            if (scratch == null) {
                 throw new IllegalStateException("upload of client " + clientId + " is already finished or aborted");
             }
         }
 
-        /** Returns the buffers to the pool; a client whose update was not folded may try again. */
+        /** Returns the scratch buffer to the pool; a client whose update was not folded may try again. */
         private void close(boolean folded) {
-            java.util.Arrays.fill(buffers.lanes, 0f); // an aborted upload may leave partial squares behind
-            freeBuffers.offer(buffers);
-            buffers = null;
+            freeScratch.offer(scratch);
+            scratch = null;
             uploadSlots.release();
             if (!folded) {
                 clients.remove(clientId);

@@ -326,8 +326,8 @@ class StreamingAggregatorTest {
 
     @Test
     void finish_largeUpdateAcrossManyLaneDrains_normAndMeanMatchDouble() {
-        // 300,001 floats = 146.5 blocks of 2048, so the lanes are drained twice mid-upload plus at finish;
-        // 100,003-byte chunks split floats across chunks and blocks.
+        // 300,001 floats in 100,003-byte chunks: floats split across chunks, and many 1024-value blocks of the
+        // float-accumulated sum of squares.
         int size = 300_001;
         ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
         List<WeightedUpdate> updates = randomUpdates(3, size, 21);
@@ -345,8 +345,8 @@ class StreamingAggregatorTest {
 
     @Test
     void abort_afterPartialUpload_pooledBuffersDoNotLeakIntoNextUpload() {
-        // One slot, so the next upload reuses the aborted one's buffers, including its undrained squares
-        // (500 x 1000^2 = 5e8 if they leaked).
+        // One slot, so the next upload reuses the aborted one's pooled buffers; any state left from the aborted
+        // partial upload (500 x 1000^2 = 5e8 of squares) would change the next norm.
         StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM,
                 new StreamingAggregator.Options(1, OptionalDouble.empty()));
         float[] large = new float[LAYOUT.parameterCount()];

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * alternatives considered, so the choices in {@link StreamingAggregator} rest on numbers. Every line carries the
  * 1-minute load average, since the machine is shared. Measures and prints; never passes or fails.
  *
- * <p>Usage: {@code AggregationThroughput [updates=100] [parameters=1048576] [chunkBytes=1048576] [reps=10] [phases=true]}
+ * <p>Usage: {@code AggregationThroughput [updates=100] [parameters=1048576] [chunkBytes=1048576] [reps=10] [all|ab]};
+ * {@code ab} runs only an interleaved A/B of the kept and the fused (L1 block + lanes) decode + validate pass (alternating rep by
+ * rep, so a change in machine load hits both alike).
  */
 public final class AggregationThroughput {
     private AggregationThroughput() {
@@ -39,14 +41,19 @@ public final class AggregationThroughput {
         int parameters = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
         int chunkBytes = args.length > 2 ? Integer.parseInt(args[2]) : 1 << 20;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        boolean phases = args.length <= 4 || Boolean.parseBoolean(args[4]);
+        String mode = args.length > 4 ? args[4] : "all";
+        boolean phases = mode.equals("all");
         System.out.printf(Locale.ROOT, "%d updates x %d float32 params, %d-byte chunks, %d reps, %d cpus, %s, load %s%n",
                 updates, parameters, chunkBytes, reps, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"), loadAverage());
 
+        SerializedUpdates data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
+        if (mode.equals("ab")) {
+            interleavedDecode(data, reps);
+            return;
+        }
         memoryBandwidth(reps);
 
-        SerializedUpdates data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
         long payload = data.payloadBytes();
         long heapWithData = usedHeapAfterGc();
 
@@ -186,7 +193,7 @@ public final class AggregationThroughput {
         });
 
         // Decode + validate variants: each fills scratch with the update and returns its sum of squares.
-        report("decode+squares: bulk get into scratch, 8 float accumulators over each 1 MiB chunk (old)", payload,
+        report("decode+squares: bulk get into scratch, 8 float accumulators per chunk (kept)", payload,
                 reps, () -> {
                     for (List<byte[]> u : updates) {
                         sink[0] += decodeBulkThenSquares(u, scratch);
@@ -198,7 +205,7 @@ public final class AggregationThroughput {
                         sink[0] += decodeBlocksIntoScratch(u, scratch);
                     }
                 });
-        report("decode+squares: per 2048-float block into L1 block, element-wise lanes, copy on (chosen)", payload,
+        report("decode+squares: per 2048-float block into L1 block, element-wise lanes, copy on", payload,
                 reps, () -> {
                     for (List<byte[]> u : updates) {
                         sink[0] += decodeBlocksLanes(u, scratch, block, lanes);
@@ -263,6 +270,52 @@ public final class AggregationThroughput {
     }
 
     private static final int BLOCK = 2048;
+
+    /** Kept vs fused decode + sum of squares, alternating each rep; prints per-variant mean and best. */
+    private static void interleavedDecode(SerializedUpdates data, int reps) {
+        float[] scratch = new float[data.layout().parameterCount()];
+        float[] block = new float[BLOCK];
+        float[] lanes = new float[BLOCK];
+        List<List<byte[]>> updates = data.updates();
+        double[] sink = new double[1];
+        Runnable old = () -> {
+            for (List<byte[]> u : updates) {
+                sink[0] += decodeBulkThenSquares(u, scratch);
+            }
+        };
+        Runnable fused = () -> {
+            for (List<byte[]> u : updates) {
+                sink[0] += decodeBlocksLanes(u, scratch, block, lanes);
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            old.run();
+            fused.run();
+        }
+        long[] total = new long[2];
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
+        int wins = 0;
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            old.run();
+            long t1 = System.nanoTime();
+            fused.run();
+            long t2 = System.nanoTime();
+            total[0] += t1 - t0;
+            total[1] += t2 - t1;
+            best[0] = Math.min(best[0], t1 - t0);
+            best[1] = Math.min(best[1], t2 - t1);
+            wins += (t2 - t1) < (t1 - t0) ? 1 : 0;
+        }
+        long payload = data.payloadBytes();
+        System.out.printf(Locale.ROOT, "interleaved decode+squares, %d reps, load %s:%n  kept (bulk get + 8 float "
+                        + "accumulators) mean %.2f GB/s best %.2f%n  fused (L1 block + lanes) mean %.2f GB/s best %.2f;"
+                        + " fused faster in %d of %d pairs%n", reps, loadAverage(), payload * (double) reps / total[0],
+                payload / (double) best[0], payload * (double) reps / total[1], payload / (double) best[1], wins, reps);
+        if (sink[0] == 42) {
+            System.out.println(scratch[0]);
+        }
+    }
 
     private static FloatBuffer floats(byte[] message) {
         return SerializedUpdates.parseAliased(message).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
