@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code fedlead} command: one entry point for every role. */
 @Command(name = "fedlead", mixinStandardHelpOptions = true, version = "fedlead 0.1.0",
         description = "Federated lead scoring with measured differential privacy.",
-        subcommands = {DemoCommand.class, CoordinatorCommand.class, ClientCommand.class, ScoreCommand.class,
+        subcommands = {DemoCommand.class, SimulateCommand.class, CoordinatorCommand.class, ClientCommand.class, ScoreCommand.class,
                 GenerateCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class FedLeadCli {
     public static void main(String[] args) {

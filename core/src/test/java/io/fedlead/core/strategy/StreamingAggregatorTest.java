@@ -323,4 +323,41 @@ class StreamingAggregatorTest {
         assertClose(sequential.mean(), concurrent.mean(), 1e-6);
         assertClose(FedAvg.aggregate(updates, Weighting.EXAMPLES), concurrent.mean(), 1e-6);
     }
+
+    @Test
+    void finish_largeUpdateAcrossManyLaneDrains_normAndMeanMatchDouble() {
+        // 300,001 floats in 100,003-byte chunks: floats split across chunks, and many 1024-value blocks of the
+        // float-accumulated sum of squares.
+        int size = 300_001;
+        ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        List<WeightedUpdate> updates = randomUpdates(3, size, 21);
+        StreamingAggregator agg = new StreamingAggregator(big, Weighting.EXAMPLES);
+        for (int k = 0; k < updates.size(); k++) {
+            double exact = 0;
+            for (float v : updates.get(k).update()) {
+                exact += (double) v * v;
+            }
+            AcceptedUpdate a = submit(agg, "c" + k, updates.get(k), 100_003);
+            assertEquals(Math.sqrt(exact), a.l2Norm(), 1e-6 * Math.sqrt(exact), "client " + k);
+        }
+        assertClose(FedAvg.aggregate(updates, Weighting.EXAMPLES), agg.mean(), 1e-6);
+    }
+
+    @Test
+    void abort_afterPartialUpload_pooledBuffersDoNotLeakIntoNextUpload() {
+        // One slot, so the next upload reuses the aborted one's pooled buffers; any state left from the aborted
+        // partial upload (500 x 1000^2 = 5e8 of squares) would change the next norm.
+        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM,
+                new StreamingAggregator.Options(1, OptionalDouble.empty()));
+        float[] large = new float[LAYOUT.parameterCount()];
+        java.util.Arrays.fill(large, 1000f);
+        UpdateReceiver aborted = agg.begin("a", 1);
+        aborted.accept(ByteBuffer.wrap(bytes(large), 0, 2000));
+        aborted.abort();
+        float[] ones = new float[LAYOUT.parameterCount()];
+        java.util.Arrays.fill(ones, 1f);
+        AcceptedUpdate a = submit(agg, "b", new WeightedUpdate(ones, 1), 4096);
+        assertEquals(Math.sqrt(1020), a.l2Norm(), 1e-9);
+        assertArrayEquals(ones, agg.mean());
+    }
 }

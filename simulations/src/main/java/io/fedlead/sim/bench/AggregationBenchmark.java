@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * JMH: parse 100 serialized updates of 1M float32 parameters (1 MiB UpdateChunk data messages) and fold them
  * with {@link StreamingAggregator}. One op = one round of 100 updates (419 MB of float payload), so
- * GB/s = 0.419 / (seconds per op). Run with {@code -prof gc} for allocation per op.
+ * GB/s = 0.419 / (seconds per op). Run with {@code -prof gc} for allocation per op. The fixture (840 MB of
+ * serialized messages) is built once per fork.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,13 +42,23 @@ public class AggregationBenchmark {
     @Param({"EXAMPLES", "UNIFORM"})
     public Weighting weighting;
 
+    /** ALIASED: zero-copy parse (the aggregator's own cost); GRPC: grpc-java's protobuf marshaller (2 copies). */
+    @Param({"ALIASED", "GRPC"})
+    public String parse;
+
     private SerializedUpdates data;
     private StreamingAggregator aggregator;
+    private boolean grpc;
 
     @Setup
     public void setUp() {
         data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
         aggregator = new StreamingAggregator(data.layout(), weighting);
+        grpc = switch (parse) {
+            case "ALIASED" -> false;
+            case "GRPC" -> true;
+            default -> throw new IllegalArgumentException("parse must be ALIASED or GRPC, got " + parse);
+        };
     }
 
     @Benchmark
@@ -55,7 +66,9 @@ public class AggregationBenchmark {
         aggregator.reset();
         for (int k = 0; k < updates; k++) {
             UpdateReceiver receiver = aggregator.begin("c" + k, 1000 + k);
-            data.feed(k, receiver);
+            for (byte[] message : data.updates().get(k)) {
+                receiver.accept(grpc ? SerializedUpdates.parseGrpc(message) : SerializedUpdates.parseAliased(message));
+            }
             receiver.finish();
         }
         return (float) aggregator.weightTotal();

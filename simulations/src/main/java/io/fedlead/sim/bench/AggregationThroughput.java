@@ -4,9 +4,14 @@ import io.fedlead.core.strategy.StreamingAggregator;
 import io.fedlead.core.strategy.UpdateReceiver;
 import io.fedlead.core.strategy.Weighting;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,14 +19,18 @@ import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Quick companion of {@link AggregationBenchmark}: times whole rounds (parse + decode + validate + fold of N
- * serialized updates) after warm-up and prints GB/s of float payload, heap used by the aggregator, and
- * allocation per round; then times each phase alone and the alternatives considered, so the choices in
- * {@link StreamingAggregator} rest on numbers. Measures and prints; never passes or fails.
+ * serialized updates) after warm-up and prints GB/s of float payload, the machine's memory bandwidth for
+ * context, heap used by the aggregator, and allocation per round; then times each phase alone and the
+ * alternatives considered, so the choices in {@link StreamingAggregator} rest on numbers. Every line carries the
+ * 1-minute load average, since the machine is shared. Measures and prints; never passes or fails.
  *
- * <p>Usage: {@code AggregationThroughput [updates=100] [parameters=1048576] [chunkBytes=1048576] [reps=10]}
+ * <p>Usage: {@code AggregationThroughput [updates=100] [parameters=1048576] [chunkBytes=1048576] [reps=10] [all|ab]};
+ * {@code ab} runs only an interleaved A/B of the kept and the fused (L1 block + lanes) decode + validate pass (alternating rep by
+ * rep, so a change in machine load hits both alike).
  */
 public final class AggregationThroughput {
     private AggregationThroughput() {
@@ -32,49 +41,64 @@ public final class AggregationThroughput {
         int parameters = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
         int chunkBytes = args.length > 2 ? Integer.parseInt(args[2]) : 1 << 20;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        System.out.printf(Locale.ROOT, "%d updates x %d float32 params, %d-byte chunks, %d reps, %d cpus, %s%n",
+        String mode = args.length > 4 ? args[4] : "all";
+        boolean phases = mode.equals("all");
+        System.out.printf(Locale.ROOT, "%d updates x %d float32 params, %d-byte chunks, %d reps, %d cpus, %s, load %s%n",
                 updates, parameters, chunkBytes, reps, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.version"));
+                System.getProperty("java.vm.version"), loadAverage());
 
         SerializedUpdates data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
+        if (mode.equals("ab")) {
+            interleavedDecode(data, reps);
+            return;
+        }
+        memoryBandwidth(reps);
+
         long payload = data.payloadBytes();
         long heapWithData = usedHeapAfterGc();
 
         StreamingAggregator agg = new StreamingAggregator(data.layout(), Weighting.EXAMPLES);
-        round(agg, data, true); // allocates the pooled scratch buffer
+        round(agg, data, SerializedUpdates::parseAliased); // allocates the pooled upload buffers
         long heapWithAggregator = usedHeapAfterGc();
-        System.out.printf(Locale.ROOT, "heap: %.1f MB holding the serialized updates; aggregator after a round "
-                        + "(2 float sum arrays + 1 pooled scratch) +%.1f MB (expected %.1f MB)%n",
+        System.out.printf(Locale.ROOT, "heap after GC: %.1f MB holding the serialized updates; aggregator after a "
+                        + "round +%.1f MB (expected 2 float sum arrays + 1 pooled scratch = %.1f MB)%n",
                 heapWithData / 1e6, (heapWithAggregator - heapWithData) / 1e6, 12.0 * parameters / 1e6);
 
-        report("round, EXAMPLES weighting, aliased parse", payload, reps, () -> round(agg, data, true));
-        long allocated = allocatedBytes(() -> round(agg, data, true));
+        report("round, EXAMPLES, aliased parse (aggregator cost)", payload, reps,
+                () -> round(agg, data, SerializedUpdates::parseAliased));
+        long allocated = allocatedBytes(() -> round(agg, data, SerializedUpdates::parseAliased));
         System.out.printf(Locale.ROOT, "  allocation per round: %.1f KB (%.0f bytes per update)%n",
                 allocated / 1e3, (double) allocated / updates);
         StreamingAggregator uniform = new StreamingAggregator(data.layout(), Weighting.UNIFORM);
-        report("round, UNIFORM weighting, aliased parse", payload, reps, () -> round(uniform, data, true));
-        report("round, EXAMPLES weighting, copying parseFrom(byte[])", payload, reps, () -> round(agg, data, false));
+        report("round, UNIFORM, aliased parse", payload, reps,
+                () -> round(uniform, data, SerializedUpdates::parseAliased));
+        report("round, EXAMPLES, gRPC ProtoLiteUtils marshaller parse", payload, reps,
+                () -> round(agg, data, SerializedUpdates::parseGrpc));
+        report("round, EXAMPLES, plain parseFrom(byte[])", payload, reps,
+                () -> round(agg, data, SerializedUpdates::parseCopying));
         StreamingAggregator two = new StreamingAggregator(data.layout(), Weighting.EXAMPLES,
                 new StreamingAggregator.Options(2, OptionalDouble.empty()));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            report("round, 2 concurrent uploaders (2 scratch buffers)", payload, reps, () -> twoThreads(two, data, pool));
+            report("round, 2 concurrent uploaders, aliased parse", payload, reps, () -> twoThreads(two, data, pool));
         } finally {
             pool.shutdownNow();
         }
 
-        System.out.println("phases alone (per update, same data):");
-        phases(data, payload, reps);
+        if (phases) {
+            System.out.println("phases alone (same data), load " + loadAverage() + ":");
+            phases(data, payload, reps);
+        }
     }
 
     /** One round: every update parsed, decoded, validated and folded. */
-    private static void round(StreamingAggregator agg, SerializedUpdates data, boolean aliased) {
+    private static void round(StreamingAggregator agg, SerializedUpdates data, Function<byte[], ByteBuffer> parse) {
         agg.reset();
         int n = data.updates().size();
         for (int k = 0; k < n; k++) {
             UpdateReceiver r = agg.begin("c" + k, 1000 + k);
             for (byte[] message : data.updates().get(k)) {
-                r.accept(aliased ? SerializedUpdates.parseAliased(message) : SerializedUpdates.parseCopying(message));
+                r.accept(parse.apply(message));
             }
             r.finish();
         }
@@ -106,13 +130,43 @@ public final class AggregationThroughput {
         }
     }
 
-    private static void phases(SerializedUpdates data, long payload, int reps) {
+    /** Context for the GB/s: what this machine's memory does with 256 MB, far beyond the 32 MiB L3. */
+    private static void memoryBandwidth(int reps) {
+        float[] a = new float[64 << 20];
+        float[] b = new float[64 << 20];
+        java.util.Arrays.fill(a, 1f);
+        long bytes = 4L * a.length;
+        report("memory: System.arraycopy 256 MB (GB/s read; as much written)", bytes, reps,
+                () -> System.arraycopy(a, 0, b, 0, a.length));
+        float[] sink = new float[1];
+        report("memory: float sum loop over 256 MB (read only)", bytes, reps, () -> sink[0] += sumFloats(a));
+        if (sink[0] == 42) {
+            System.out.println(b[1]);
+        }
+    }
+
+    private static float sumFloats(float[] x) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        for (int i = 0; i + 3 < x.length; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static void phases(SerializedUpdates data, long payload, int reps) throws Exception {
         int params = data.layout().parameterCount();
         float[] scratch = new float[params];
-        double[] dsum = new double[params];
-        float[] fsum = new float[params];
+        float[] block = new float[BLOCK];
+        float[] lanes = new float[BLOCK];
         List<List<byte[]>> updates = data.updates();
         double[] sink = new double[1];
+        int n = updates.size();
 
         report("parse aliased (no payload copy)", payload, reps, () -> {
             for (List<byte[]> u : updates) {
@@ -121,110 +175,93 @@ public final class AggregationThroughput {
                 }
             }
         });
-        report("parse copying", payload, reps, () -> {
+        report("parse with gRPC's ProtoLiteUtils marshaller (2 copies)", payload, reps, () -> {
             for (List<byte[]> u : updates) {
                 for (byte[] m : u) {
-                    sink[0] += SerializedUpdates.parseCopying(m).remaining();
+                    sink[0] += SerializedUpdates.parseGrpc(m).remaining();
                 }
             }
         });
-        report("parse aliased + bulk FloatBuffer-view get into scratch", payload, reps, () -> {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        report("SHA-256 of the payload (the coordinator digests each upload)", payload, Math.max(1, reps / 5), () -> {
             for (List<byte[]> u : updates) {
-                int pos = 0;
                 for (byte[] m : u) {
-                    ByteBuffer b = SerializedUpdates.parseAliased(m).order(ByteOrder.LITTLE_ENDIAN);
-                    int floats = b.remaining() >>> 2;
-                    b.asFloatBuffer().get(scratch, pos, floats);
-                    pos += floats;
+                    sha.update(SerializedUpdates.parseAliased(m));
                 }
+                sink[0] += sha.digest()[0];
             }
         });
-        report("parse aliased + bulk get + per-chunk float-acc squares (fused)", payload, reps, () -> {
-            for (List<byte[]> u : updates) {
-                int pos = 0;
-                for (byte[] m : u) {
-                    ByteBuffer b = SerializedUpdates.parseAliased(m).order(ByteOrder.LITTLE_ENDIAN);
-                    int floats = b.remaining() >>> 2;
-                    b.asFloatBuffer().get(scratch, pos, floats);
-                    sink[0] += sumSqFloat8(scratch, pos, pos + floats);
-                    pos += floats;
-                }
-            }
-        });
-        report("parse aliased + per-float getFloat loop into scratch", payload, reps, () -> {
-            for (List<byte[]> u : updates) {
-                int pos = 0;
-                for (byte[] m : u) {
-                    ByteBuffer b = SerializedUpdates.parseAliased(m).order(ByteOrder.LITTLE_ENDIAN);
-                    int floats = b.remaining() >>> 2;
-                    int base = b.position();
-                    for (int i = 0; i < floats; i++) {
-                        scratch[pos + i] = b.getFloat(base + 4 * i);
+
+        // Decode + validate variants: each fills scratch with the update and returns its sum of squares.
+        report("decode+squares: bulk get into scratch, 8 float accumulators per chunk (kept)", payload,
+                reps, () -> {
+                    for (List<byte[]> u : updates) {
+                        sink[0] += decodeBulkThenSquares(u, scratch);
                     }
+                });
+        report("decode+squares: per 2048-float block, get into scratch, 8 float accumulators on it", payload, reps,
+                () -> {
+                    for (List<byte[]> u : updates) {
+                        sink[0] += decodeBlocksIntoScratch(u, scratch);
+                    }
+                });
+        report("decode+squares: per 2048-float block into L1 block, element-wise lanes, copy on", payload,
+                reps, () -> {
+                    for (List<byte[]> u : updates) {
+                        sink[0] += decodeBlocksLanes(u, scratch, block, lanes);
+                    }
+                });
+        report("decode only: bulk get into scratch", payload, reps, () -> {
+            for (List<byte[]> u : updates) {
+                int pos = 0;
+                for (byte[] m : u) {
+                    FloatBuffer f = SerializedUpdates.parseAliased(m).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    int floats = f.remaining();
+                    f.get(scratch, pos, floats);
                     pos += floats;
                 }
             }
         });
-        int n = updates.size();
-        report("validate: sum of squares, 4 double accumulators", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                sink[0] += sumSq4(scratch, 0, scratch.length);
-            }
-        });
-        report("validate: sum of squares, 1 double accumulator", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                sink[0] += sumSq1(scratch);
-            }
-        });
-        report("validate: sum of squares, 8 float accumulators", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                sink[0] += sumSqFloat8(scratch, 0, scratch.length);
-            }
-        });
-        float[] lanes = new float[LANES];
-        report("validate: sum of squares, 64-lane float[] accumulator", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                sink[0] += sumSqLanes(scratch, 0, scratch.length, lanes);
-            }
-        });
-        report("validate: Float.isFinite scan", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                sink[0] += finiteScan(scratch);
-            }
-        });
-        report("fold into double[] sum, weighted (first design)", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                double w = 1000 + k;
-                for (int i = 0; i < dsum.length; i++) {
-                    dsum[i] += w * scratch[i];
-                }
-            }
-        });
-        report("fold into double[] sum, weight 1 (sum += x)", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                for (int i = 0; i < dsum.length; i++) {
-                    dsum[i] += scratch[i];
-                }
-            }
-        });
+
+        float[] fsum = new float[params];
         float[] comp = new float[params];
-        report("fold Kahan float[] sum + float[] compensation (chosen)", payload, reps, () -> {
+        double[] dsum = new double[params];
+        report("fold: Kahan float[] sum + float[] compensation (chosen)", payload, reps, () -> {
             for (int k = 0; k < n; k++) {
-                float w = 1000 + k;
-                for (int i = 0; i < fsum.length; i++) {
-                    float y = w * scratch[i] - comp[i];
-                    float t = fsum[i] + y;
-                    comp[i] = (t - fsum[i]) - y;
-                    fsum[i] = t;
-                }
+                kahan(fsum, comp, scratch, 1000 + k, 0, params);
             }
         });
-        report("fold into float[] sum, weighted (plain float)", payload, reps, () -> {
-            for (int k = 0; k < n; k++) {
-                float w = 1000 + k;
-                for (int i = 0; i < fsum.length; i++) {
-                    fsum[i] += w * scratch[i];
+        ExecutorService helper = Executors.newSingleThreadExecutor();
+        try {
+            report("fold: Kahan, split over 2 threads by index range", payload, reps, () -> {
+                int half = params / 2;
+                for (int k = 0; k < n; k++) {
+                    float w = 1000 + k;
+                    Future<?> other = helper.submit(() -> kahan(fsum, comp, scratch, w, half, params));
+                    kahan(fsum, comp, scratch, w, 0, half);
+                    try {
+                        other.get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
+            });
+        } finally {
+            helper.shutdownNow();
+        }
+        report("fold: plain float[] sum += w * x", payload, reps, () -> {
+            for (int k = 0; k < n; k++) {
+                plainFold(fsum, scratch, 1000 + k);
+            }
+        });
+        report("fold: double[] sum += w * x", payload, reps, () -> {
+            for (int k = 0; k < n; k++) {
+                doubleFold(dsum, scratch, 1000 + k);
+            }
+        });
+        report("2 passes over retained wire buffers, no scratch (validate, then fold)", payload, reps, () -> {
+            for (int k = 0; k < n; k++) {
+                sink[0] += twoPassesNoScratch(updates.get(k), fsum, comp, block, lanes, 1000 + k);
             }
         });
         if (sink[0] == 42) {
@@ -232,56 +269,180 @@ public final class AggregationThroughput {
         }
     }
 
-    private static double sumSq4(float[] x, int from, int to) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            double a = x[i];
-            double b = x[i + 1];
-            double c = x[i + 2];
-            double d = x[i + 3];
-            s0 += a * a;
-            s1 += b * b;
-            s2 += c * c;
-            s3 += d * d;
+    private static final int BLOCK = 2048;
+
+    /** Kept vs fused decode + sum of squares, alternating each rep; prints per-variant mean and best. */
+    private static void interleavedDecode(SerializedUpdates data, int reps) {
+        float[] scratch = new float[data.layout().parameterCount()];
+        float[] block = new float[BLOCK];
+        float[] lanes = new float[BLOCK];
+        List<List<byte[]>> updates = data.updates();
+        double[] sink = new double[1];
+        Runnable old = () -> {
+            for (List<byte[]> u : updates) {
+                sink[0] += decodeBulkThenSquares(u, scratch);
+            }
+        };
+        Runnable fused = () -> {
+            for (List<byte[]> u : updates) {
+                sink[0] += decodeBlocksLanes(u, scratch, block, lanes);
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            old.run();
+            fused.run();
         }
-        for (; i < to; i++) {
-            s0 += (double) x[i] * x[i];
+        long[] total = new long[2];
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
+        int wins = 0;
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            old.run();
+            long t1 = System.nanoTime();
+            fused.run();
+            long t2 = System.nanoTime();
+            total[0] += t1 - t0;
+            total[1] += t2 - t1;
+            best[0] = Math.min(best[0], t1 - t0);
+            best[1] = Math.min(best[1], t2 - t1);
+            wins += (t2 - t1) < (t1 - t0) ? 1 : 0;
         }
-        return (s0 + s1) + (s2 + s3);
+        long payload = data.payloadBytes();
+        System.out.printf(Locale.ROOT, "interleaved decode+squares, %d reps, load %s:%n  kept (bulk get + 8 float "
+                        + "accumulators) mean %.2f GB/s best %.2f%n  fused (L1 block + lanes) mean %.2f GB/s best %.2f;"
+                        + " fused faster in %d of %d pairs%n", reps, loadAverage(), payload * (double) reps / total[0],
+                payload / (double) best[0], payload * (double) reps / total[1], payload / (double) best[1], wins, reps);
+        if (sink[0] == 42) {
+            System.out.println(scratch[0]);
+        }
     }
 
-    private static final int LANES = 64;
+    private static FloatBuffer floats(byte[] message) {
+        return SerializedUpdates.parseAliased(message).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
 
-    /** Squares added lane-wise into a small array, an elementwise loop C2 vectorises; flushed per 1024 values. */
-    private static double sumSqLanes(float[] x, int from, int to, float[] lanes) {
+    private static double decodeBulkThenSquares(List<byte[]> update, float[] scratch) {
         double total = 0;
-        int i = from;
-        while (to - i >= LANES) {
-            java.util.Arrays.fill(lanes, 0f);
-            int blockEnd = Math.min(to, i + 1024);
-            for (; i + LANES <= blockEnd; i += LANES) {
-                for (int j = 0; j < LANES; j++) {
-                    float v = x[i + j];
-                    lanes[j] += v * v;
-                }
-            }
-            double block = 0;
-            for (float l : lanes) {
-                block += l;
-            }
-            total += block;
-        }
-        for (; i < to; i++) {
-            total += (double) x[i] * x[i];
+        int pos = 0;
+        for (byte[] m : update) {
+            FloatBuffer f = floats(m);
+            int count = f.remaining();
+            f.get(scratch, pos, count);
+            total += sumSq8(scratch, pos, pos + count);
+            pos += count;
         }
         return total;
     }
 
-    private static double sumSqFloat8(float[] x, int from, int to) {
+    private static double decodeBlocksIntoScratch(List<byte[]> update, float[] scratch) {
+        double total = 0;
+        int pos = 0;
+        for (byte[] m : update) {
+            FloatBuffer f = floats(m);
+            for (int left = f.remaining(); left > 0; ) {
+                int count = Math.min(BLOCK, left);
+                f.get(scratch, pos, count);
+                total += sumSq8(scratch, pos, pos + count);
+                pos += count;
+                left -= count;
+            }
+        }
+        return total;
+    }
+
+    private static double decodeBlocksLanes(List<byte[]> update, float[] scratch, float[] block, float[] lanes) {
+        double total = 0;
+        int pos = 0;
+        int blocks = 0;
+        for (byte[] m : update) {
+            FloatBuffer f = floats(m);
+            for (int left = f.remaining(); left > 0; ) {
+                int count = Math.min(BLOCK, left);
+                f.get(block, 0, count);
+                for (int j = 0; j < count; j++) {
+                    float v = block[j];
+                    lanes[j] += v * v;
+                }
+                System.arraycopy(block, 0, scratch, pos, count);
+                pos += count;
+                left -= count;
+                if (++blocks == 64) {
+                    total += drain(lanes);
+                    blocks = 0;
+                }
+            }
+        }
+        return total + drain(lanes);
+    }
+
+    /** Pass 1 squares the wire bytes block by block; pass 2 decodes them again and folds each block. */
+    private static double twoPassesNoScratch(List<byte[]> update, float[] sum, float[] comp, float[] block,
+                                             float[] lanes, float w) {
+        double total = 0;
+        for (byte[] m : update) {
+            FloatBuffer f = floats(m);
+            for (int left = f.remaining(); left > 0; ) {
+                int count = Math.min(BLOCK, left);
+                f.get(block, 0, count);
+                for (int j = 0; j < count; j++) {
+                    float v = block[j];
+                    lanes[j] += v * v;
+                }
+                left -= count;
+            }
+        }
+        total += drain(lanes);
+        int pos = 0;
+        for (byte[] m : update) {
+            FloatBuffer f = floats(m);
+            for (int left = f.remaining(); left > 0; ) {
+                int count = Math.min(BLOCK, left);
+                f.get(block, 0, count);
+                // block[j] and sum[pos + j] are indexed differently: C2 17 cannot vectorise this loop.
+                for (int j = 0; j < count; j++) {
+                    float y = w * block[j] - comp[pos + j];
+                    float t = sum[pos + j] + y;
+                    comp[pos + j] = (t - sum[pos + j]) - y;
+                    sum[pos + j] = t;
+                }
+                pos += count;
+                left -= count;
+            }
+        }
+        return total;
+    }
+
+    private static double drain(float[] lanes) {
+        double t = 0;
+        for (int j = 0; j < lanes.length; j++) {
+            t += lanes[j];
+            lanes[j] = 0;
+        }
+        return t;
+    }
+
+    private static void kahan(float[] s, float[] c, float[] x, float w, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float y = w * x[i] - c[i];
+            float t = s[i] + y;
+            c[i] = (t - s[i]) - y;
+            s[i] = t;
+        }
+    }
+
+    private static void plainFold(float[] s, float[] x, float w) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] += w * x[i];
+        }
+    }
+
+    private static void doubleFold(double[] s, float[] x, double w) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] += w * x[i];
+        }
+    }
+
+    private static double sumSq8(float[] x, int from, int to) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -307,40 +468,33 @@ public final class AggregationThroughput {
         return ((double) s0 + s1 + s2 + s3) + ((double) s4 + s5 + s6 + s7);
     }
 
-    private static double sumSq1(float[] x) {
-        double s = 0;
-        for (float v : x) {
-            s += (double) v * v;
-        }
-        return s;
-    }
-
-    private static int finiteScan(float[] x) {
-        int bad = 0;
-        for (float v : x) {
-            if (!Float.isFinite(v)) {
-                bad++;
-            }
-        }
-        return bad;
-    }
-
     private static void report(String label, long payloadBytes, int reps, Runnable run) {
         for (int i = 0; i < Math.max(3, reps / 2); i++) {
             run.run(); // warm-up: let C2 compile the loops
         }
         long best = Long.MAX_VALUE;
         long total = 0;
+        long worst = 0;
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             run.run();
             long dt = System.nanoTime() - t0;
             best = Math.min(best, dt);
+            worst = Math.max(worst, dt);
             total += dt;
         }
         double mean = total / (double) reps;
-        System.out.printf(Locale.ROOT, "  %-58s mean %6.2f GB/s (best %6.2f GB/s, %.1f ms per %d MB)%n", label,
-                payloadBytes / mean, payloadBytes / (double) best, mean / 1e6, payloadBytes / 1_000_000);
+        System.out.printf(Locale.ROOT, "  %-88s mean %6.2f GB/s (best %6.2f, worst %6.2f; %.1f ms per %d MB) load %s%n",
+                label, payloadBytes / mean, payloadBytes / (double) best, payloadBytes / (double) worst, mean / 1e6,
+                payloadBytes / 1_000_000, loadAverage());
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static long usedHeapAfterGc() {

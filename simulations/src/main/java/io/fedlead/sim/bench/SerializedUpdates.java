@@ -8,6 +8,11 @@ import io.fedlead.core.model.TensorSpec;
 import io.fedlead.core.strategy.UpdateReceiver;
 import io.fedlead.proto.v1.UpdateChunk;
 
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -94,6 +99,28 @@ public final class SerializedUpdates {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final MethodDescriptor.Marshaller<UpdateChunk> GRPC_MARSHALLER =
+            ProtoUtils.marshaller(UpdateChunk.getDefaultInstance());
+
+    /** What gRPC's transport hands the marshaller: a stream that knows its length (Netty's is also KnownLength). */
+    private static final class KnownLengthStream extends ByteArrayInputStream implements KnownLength {
+        KnownLengthStream(byte[] bytes) {
+            super(bytes);
+        }
+    }
+
+    /**
+     * Parses the way the coordinator's gRPC server does, with grpc-java's own protobuf marshaller
+     * ({@code ProtoLiteUtils}, which {@code ProtoUtils.marshaller} delegates to). In grpc-java 1.85.1 a
+     * KnownLength stream of at most 4 MiB is first read into a reused thread-local byte[] and then parsed with
+     * {@code CodedInputStream.newInstance(byte[], 0, size)} without aliasing, so the payload is copied twice
+     * (stream to buffer, buffer to a new ByteString) and 1 MiB is allocated per message.
+     */
+    public static ByteBuffer parseGrpc(byte[] message) {
+        UpdateChunk chunk = GRPC_MARSHALLER.parse(new KnownLengthStream(message));
+        return chunk.getData().asReadOnlyByteBuffer();
     }
 
     /** Parses with the plain {@code parseFrom(byte[])}, which copies the payload into a new ByteString. */
