@@ -142,8 +142,9 @@ public final class FederationRun implements Runnable {
             return finish("failed", "only " + registry.active().size() + " of " + config.minClients()
                     + " clients joined within join-timeout-seconds=" + config.joinTimeoutSeconds(), null, Optional.empty());
         }
-        RoundSummary initial = evaluate(0, global, 0, 0, Map.of(), t, t.initialClipNorm(), Double.NaN,
-                nanoTime.getAsLong(), 0);
+        long initialStart = nanoTime.getAsLong();
+        RoundSummary initial = summarize(0, 0, null, global, evaluate(0, global), t.initialClipNorm(), Double.NaN,
+                initialStart, 0);
         listener.onInitialEvaluation(initial);
 
         // Adaptive clipping: σ_b is fixed for the run (m = expected clients per round when round 1 starts), and the
@@ -220,18 +221,16 @@ public final class FederationRun implements Runnable {
                 log.info("round {}: noised unclipped fraction {}, clip norm {} -> {}", round, unclipped, roundClipNorm, clipNorm);
             }
             double coordSeconds = (nanoTime.getAsLong() - coordStart) / 1e9;
-            RoundSummary summary = evaluate(round, next, attempt, coordSeconds, updates, t, roundClipNorm, epsilon, start,
-                    updates.values().stream().mapToDouble(RoundState.UpdateInfo::trainSeconds).max().orElse(0));
-            summary = withRoundDetails(summary, accepted.state());
+            Evaluation evaluation = evaluate(round, next);
             long ckStart = nanoTime.getAsLong();
+            RoundSummary summary = summarize(round, attempt, accepted.state(), next, evaluation, roundClipNorm, epsilon,
+                    start, coordSeconds);
+            checkpoints.saveRound(next, provenance(next, summary));
+            // The line and the history also count the checkpoint's time as coordinator work.
+            summary = summary.withTiming((nanoTime.getAsLong() - start) / 1e9,
+                    coordSeconds + (nanoTime.getAsLong() - ckStart) / 1e9);
             synchronized (history) {
                 history.add(summary);
-            }
-            checkpoints.saveRound(next, provenance(next, summary));
-            double ckSeconds = (nanoTime.getAsLong() - ckStart) / 1e9;
-            summary = retime(summary, start, coordSeconds + ckSeconds);
-            synchronized (history) {
-                history.set(history.size() - 1, summary);
             }
             listener.onRound(summary);
         }
@@ -325,10 +324,12 @@ public final class FederationRun implements Runnable {
         return new ModelWeights(base.weights().layout(), out);
     }
 
-    /** Federated evaluation of a model on every active client's holdout; builds the round summary. */
-    private RoundSummary evaluate(int round, GlobalModel model, int attempts, double coordSeconds,
-                                  Map<String, RoundState.UpdateInfo> updates, FederationConfig.Training t,
-                                  double clipNorm, double epsilon, long start, double trainSeconds) throws InterruptedException {
+    /** Pooled holdout metrics of one global model, from the clients' score histograms. */
+    private record Evaluation(double auc, double logLoss, long examples) {
+    }
+
+    /** Federated evaluation of a model on every active client's holdout. */
+    private Evaluation evaluate(int round, GlobalModel model) throws InterruptedException {
         List<ClientSession> clients = registry.active();
         Set<String> ids = clients.stream().map(ClientSession::clientId).collect(Collectors.toSet());
         long deadline = nanoTime.getAsLong() + secondsToNanos(Math.min(config.roundTimeoutSeconds(), 60));
@@ -344,28 +345,26 @@ public final class FederationRun implements Runnable {
         for (String id : eval.missing()) {
             board.retract(id);
         }
-        long examples = updates.values().stream().mapToLong(RoundState.UpdateInfo::examples).sum();
-        double loss = examples == 0 ? Double.NaN : updates.values().stream()
-                .mapToDouble(u -> u.meanLoss() * u.examples()).sum() / examples;
         double auc = eval.histogram().map(ScoreHistogram::auc).orElse(Double.NaN);
         double logloss = eval.evalExamples() == 0 ? Double.NaN : eval.evalLossSum() / eval.evalExamples();
-        return new RoundSummary(round, attempts, List.of(), names(updates.keySet()), Map.of(), Map.of(), examples, loss,
-                auc, logloss, eval.evalExamples(), clipNorm, t.noiseMultiplier(), epsilon,
+        return new Evaluation(auc, logloss, eval.evalExamples());
+    }
+
+    /** The round's summary from its accepted attempt ({@code null} for the initial model's evaluation). */
+    private RoundSummary summarize(int round, int attempts, RoundState state, GlobalModel model, Evaluation evaluation,
+                                   double clipNorm, double epsilon, long start, double coordSeconds) {
+        Map<String, RoundState.UpdateInfo> updates = state == null ? Map.of() : state.updates();
+        Map<String, Long> clientExamples = new TreeMap<>();
+        updates.forEach((id, u) -> clientExamples.put(name(id), u.examples()));
+        long examples = clientExamples.values().stream().mapToLong(Long::longValue).sum();
+        double loss = examples == 0 ? Double.NaN : updates.values().stream()
+                .mapToDouble(u -> u.meanLoss() * u.examples()).sum() / examples;
+        double trainSeconds = updates.values().stream().mapToDouble(RoundState.UpdateInfo::trainSeconds).max().orElse(0);
+        return new RoundSummary(round, attempts, state == null ? List.of() : names(state.selected),
+                names(updates.keySet()), state == null ? Map.of() : byName(state.failures()),
+                state == null ? Map.of() : byName(state.declined()), clientExamples, examples, loss, evaluation.auc(),
+                evaluation.logLoss(), evaluation.examples(), clipNorm, config.training().noiseMultiplier(), epsilon,
                 (nanoTime.getAsLong() - start) / 1e9, coordSeconds, trainSeconds, model.version(), model.sha256());
-    }
-
-    private RoundSummary withRoundDetails(RoundSummary s, RoundState state) {
-        return new RoundSummary(s.round(), s.attempts(), names(state.selected), s.reported(), byName(state.failures()),
-                byName(state.declined()), s.examples(), s.meanLocalLoss(), s.federatedAuc(), s.federatedLogLoss(),
-                s.evalExamples(), s.clipNorm(), s.noiseMultiplier(), s.epsilon(), s.seconds(), s.coordinatorSeconds(),
-                s.clientTrainSeconds(), s.modelVersion(), s.modelSha256());
-    }
-
-    private RoundSummary retime(RoundSummary s, long start, double coordSeconds) {
-        return new RoundSummary(s.round(), s.attempts(), s.selected(), s.reported(), s.failures(), s.declined(),
-                s.examples(), s.meanLocalLoss(), s.federatedAuc(), s.federatedLogLoss(), s.evalExamples(), s.clipNorm(),
-                s.noiseMultiplier(), s.epsilon(), (nanoTime.getAsLong() - start) / 1e9, coordSeconds,
-                s.clientTrainSeconds(), s.modelVersion(), s.modelSha256());
     }
 
     private String describeMissing(RoundState state) {
