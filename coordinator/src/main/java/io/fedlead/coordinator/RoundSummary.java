@@ -55,7 +55,8 @@ public record RoundSummary(int round, int attempts, List<String> selected, List<
         return String.format(java.util.Locale.ROOT,
                 "round %3d | clients %d/%d | local loss %.4f | fed AUC %.4f | fed logloss %.4f | C %.3g | eps %s | %.2fs (coord %.2fs, train %.2fs)",
                 round, reported.size(), selected.size(), meanLocalLoss, federatedAuc, federatedLogLoss, clipNorm,
-                Double.isNaN(epsilon) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", epsilon), seconds,
+                Double.isNaN(epsilon) ? "n/a" : Double.isInfinite(epsilon) ? "inf"
+                        : String.format(java.util.Locale.ROOT, "%.3f", epsilon), seconds,
                 coordinatorSeconds, clientTrainSeconds);
     }
 }
