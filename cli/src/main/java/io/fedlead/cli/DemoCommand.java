@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--seed", defaultValue = "20261130", description = "data seed (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--reproducible-noise", description = "seed the nodes' noise too (simulation only; labelled in provenance)")
+    @Option(names = "--reproducible-noise", description = "seed the nodes' noise too (simulation only; the demo prints which noise it used)")
     boolean reproducibleNoise;
 
     @Override
@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         FederationConfig.Training t = base.training();
         FederationConfig cfg = base.with("demo", 0, rounds, units, out.resolve("runs").toString())
                 .withTraining(new FederationConfig.Training(localEpochs, t.batchSize(), learningRate, clipNorm,
-                        noiseMultiplier, noiseMultiplier == 0, t.reportPreClipNorm()));
+                        noiseMultiplier, noiseMultiplier == 0, t.reportPreClipNorm(), t.adaptiveClipping()));
         new Demo(new Demo.Settings(units, rows, testRows, cfg, out, seed, reproducibleNoise), System.out).run();
         return 0;
     }

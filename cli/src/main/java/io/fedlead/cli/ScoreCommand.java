@@ -51,7 +51,15 @@ final class ScoreCommand implements Callable<Integer> {
         EncodedLeads leads = encoder.encode(table, false, skipBadRows);
         List<ScoredLead> scored = new LeadScorer(loaded.net(), encoder.featureNames())
                 .score(leads.features(), leads.rows(), leads.width(), leads.ids());
-        ScoredCsvWriter.write(output, table.header(), table.rows(), scored);
+        // With --skip-bad-rows the encoder may drop rows the reader kept: write only the rows that were scored.
+        java.util.Set<Long> scoredLines = new java.util.HashSet<>(leads.lineNumbers());
+        List<List<String>> rows = new java.util.ArrayList<>(leads.rows());
+        for (int i = 0; i < table.size(); i++) {
+            if (scoredLines.contains(table.lineNumbers().get(i))) {
+                rows.add(table.rows().get(i));
+            }
+        }
+        ScoredCsvWriter.write(output, table.header(), rows, scored);
         System.out.printf(Locale.ROOT, "scored %d leads (%d skipped) -> %s%n", leads.rows(),
                 table.skippedRows() + leads.skippedRows(), output);
         boolean labelled = leads.rows() > 0 && !Float.isNaN(leads.labels()[0]);

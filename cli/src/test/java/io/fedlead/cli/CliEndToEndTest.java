@@ -76,7 +76,41 @@ class CliEndToEndTest {
         List<String> lines = Files.readAllLines(scored);
         assertEquals(701, lines.size());
         assertTrue(lines.get(0).endsWith("probability,rank,grade,reasons"), lines.get(0));
-        assertTrue(lines.stream().skip(1).anyMatch(l -> l.contains(",A,")), "some lead is graded A");
+        java.util.Map<String, Long> grades = new java.util.TreeMap<>();
+        try (var parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().get()
+                .parse(Files.newBufferedReader(scored))) {
+            for (var record : parser) {
+                grades.merge(record.get("grade"), 1L, Long::sum);
+            }
+        }
+        assertEquals(java.util.Map.of("A", 175L, "B", 175L, "C", 175L, "D", 175L), grades);
+    }
+
+    @Test
+    void score_skipBadRows_writesOnlyScoredRowsAndCountsTheSkipped(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("generate", "--units", "1", "--rows", "40", "--out", data.toString()));
+        Path csv = data.resolve("unit-a.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        int col = List.of(lines.get(0).split(",")).indexOf("pages_viewed");
+        String[] cells = lines.get(5).split(",", -1);
+        cells[col] = "abc";
+        lines.set(5, String.join(",", cells));
+        Files.write(csv, lines);
+        // A model to score with: an untrained logistic model saved the way the coordinator saves one.
+        Path model = dir.resolve("model.zip");
+        var schema = io.fedlead.core.features.FeatureSchema.load(data.resolve("schema.yaml"));
+        var net = io.fedlead.core.model.NetworkFactory.build(io.fedlead.core.model.ModelSpec.logistic(),
+                new io.fedlead.core.features.FeatureEncoder(schema).width());
+        io.fedlead.core.model.ModelCheckpoint.save(model, net, java.util.Map.of("schema-json", schema.toCanonicalJson()));
+        Path scored = dir.resolve("scored.csv");
+        assertEquals(2, run("score", "--model", model.toString(), "--input", csv.toString(), "--output", scored.toString()));
+        assertEquals(0, run("score", "--model", model.toString(), "--input", csv.toString(), "--output", scored.toString(),
+                "--skip-bad-rows"));
+        List<String> out = Files.readAllLines(scored);
+        assertEquals(40, out.size()); // header + 39 scored rows: the bad row (file line 6) is left out
+        String badId = lines.get(5).split(",", -1)[0];
+        assertTrue(out.stream().noneMatch(l -> l.startsWith(badId + ",")), "the skipped row is not written");
     }
 
     @Test

@@ -76,7 +76,8 @@ public final class ClientNode {
     private MultiLayerNetwork network;
     private ModelLayout layout;
     private ModelWeights cachedModel;
-    private String cachedVersion = "";
+    /** Hash of the cached model: versions restart at r0 in every run, hashes name the weights themselves. */
+    private String cachedHash = "";
     private int rounds;
     private int evaluations;
     private int rejected;
@@ -255,7 +256,7 @@ public final class ClientNode {
 
     /** Downloads a global model version (or reuses the cached one) and checks its layout and hash. */
     private ModelWeights download(String version, String expectedHash) throws InterruptedException {
-        if (version.equals(cachedVersion)) {
+        if (!expectedHash.isEmpty() && expectedHash.equals(cachedHash)) {
             return cachedModel;
         }
         ModelWeights w = withReconnect("download", () -> {
@@ -301,7 +302,7 @@ public final class ClientNode {
             return ModelWeights.fromLittleEndianBytes(layout, bytes);
         });
         cachedModel = w;
-        cachedVersion = version;
+        cachedHash = ModelWeights.sha256Hex(w.toLittleEndianBytes());
         return w;
     }
 
@@ -381,6 +382,7 @@ public final class ClientNode {
                 }
                 long sleep = backoff / 2 + (long) (backoffRng.nextDouble() * backoff / 2);
                 log.info("{}: {} failed with {}; retrying in {} ms", config.name(), what, code, sleep);
+                listener.onMessage(config.name() + ": " + what + " failed with " + code + "; retrying in " + sleep + " ms");
                 Thread.sleep(sleep);
                 backoff = Math.min(config.reconnectMax().toMillis(), backoff * 2);
             }

@@ -260,8 +260,10 @@ public final class FederationRun implements Runnable {
         if (config.aggregation().fixedDenominator()) {
             return config.fractionFit();
         }
-        int registered = registry.size();
-        return registered == 0 ? 1 : Math.min(1, expectedClients(registry.active().size()) / registered);
+        // The rate is taken over the clients that can be sampled (joined and still polling): dividing by every
+        // client that ever joined would under-report epsilon once some of them are gone.
+        int active = registry.active().size();
+        return active == 0 ? 1 : Math.min(1, expectedClients(active) / active);
     }
 
     private Attempt trainRound(int round, int attempt, FederationConfig.Training t, double clipNorm, double updateNoise,
@@ -270,9 +272,8 @@ public final class FederationRun implements Runnable {
         boolean poisson = config.aggregation().fixedDenominator();
         List<ClientSession> chosen = poisson ? sampler.poisson(active, config.fractionFit())
                 : sampler.sample(active, config.fractionFit(), config.minFitClients());
-        int registered = registry.size();
         double q = poisson ? config.fractionFit()
-                : registered == 0 ? 1 : Math.min(1, (double) chosen.size() / registered);
+                : active.isEmpty() ? 1 : Math.min(1, (double) chosen.size() / active.size());
         long deadline = nanoTime.getAsLong() + secondsToNanos(config.roundTimeoutSeconds());
         Weighting weighting = config.aggregation().weighting().equals("examples") ? Weighting.EXAMPLES : Weighting.UNIFORM;
         StreamingAggregator aggregator = new StreamingAggregator(global.weights().layout(), weighting,

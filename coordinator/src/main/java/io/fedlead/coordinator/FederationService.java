@@ -97,8 +97,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                     throw Status.INVALID_ARGUMENT.withDescription("model_spec_json: " + e.getMessage()).asRuntimeException();
                 }
                 if (!spec.equals(modelSpec)) {
-                    throw Status.FAILED_PRECONDITION.withDescription("client '" + name + "' expects model spec " + spec
-                            + " but the coordinator trains " + modelSpec).asRuntimeException();
+                    throw Status.FAILED_PRECONDITION.withDescription("client '" + name
+                            + "' expects another model than the coordinator trains: " + describe(modelSpec, spec))
+                            .asRuntimeException();
                 }
             }
             // A client that declares its own model spec also sends the layout it built; one that takes the
@@ -128,6 +129,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             responseObserver.onCompleted();
         } catch (StatusRuntimeException e) {
             responseObserver.onError(e);
+        } catch (RuntimeException e) {
+            responseObserver.onError(internal(e));
         }
     }
 
@@ -145,6 +148,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             board.poll(session.clientId(), request.getMaxWaitMillis(), responseObserver);
         } catch (StatusRuntimeException e) {
             responseObserver.onError(e);
+        } catch (RuntimeException e) {
+            responseObserver.onError(internal(e));
         }
     }
 
@@ -260,6 +265,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 fail(e);
             } catch (IllegalArgumentException e) {
                 fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            } catch (RuntimeException e) {
+                log.error("unexpected error handling an update chunk", e);
+                fail(Status.INTERNAL.withDescription("coordinator error: " + e).asRuntimeException());
             }
         }
 
@@ -295,6 +303,10 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 throw Status.INVALID_ARGUMENT.withDescription("header.total_bytes is " + h.getTotalBytes()
                         + ", the model needs " + layout.byteSize()).asRuntimeException();
             }
+            if (!h.getPayloadSha256().matches("[0-9a-fA-F]{64}")) {
+                throw Status.INVALID_ARGUMENT.withDescription("header.payload_sha256 '" + h.getPayloadSha256()
+                        + "' is not a SHA-256 in hex").asRuntimeException();
+            }
             if (h.getExampleCount() <= 0 || h.getExampleCount() > MAX_EXAMPLE_COUNT) {
                 throw Status.INVALID_ARGUMENT.withDescription("header.example_count is " + h.getExampleCount()
                         + ", must be in [1, " + MAX_EXAMPLE_COUNT + "]").asRuntimeException();
@@ -315,8 +327,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             round = r;
             try {
                 receiver = r.aggregator().begin(session.clientId(), h.getExampleCount());
-            } catch (RuntimeException e) {
-                r.fail(session.clientId(), "could not start upload: " + e.getMessage());
+            } catch (IllegalStateException e) {
+                // All upload slots are busy: not the client's fault; it retries with backoff.
+                r.release(session.clientId());
                 round = null;
                 throw Status.RESOURCE_EXHAUSTED.withDescription("could not start upload: " + e.getMessage())
                         .asRuntimeException();
@@ -329,7 +342,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 return;
             }
             failed = true;
-            cleanUp("upload broke off: " + Status.fromThrowable(t).getCode());
+            // The client (or its connection) gave up: nothing wrong with its update, so it may upload again.
+            cleanUp("upload broke off: " + Status.fromThrowable(t).getCode(), false);
         }
 
         @Override
@@ -346,7 +360,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                             + " bytes, header.total_bytes is " + header.getTotalBytes()).asRuntimeException();
                 }
                 String sha = HexFormat.of().formatHex(digest.digest());
-                if (!header.getPayloadSha256().isEmpty() && !header.getPayloadSha256().equalsIgnoreCase(sha)) {
+                if (!header.getPayloadSha256().equalsIgnoreCase(sha)) {
                     throw Status.INVALID_ARGUMENT.withDescription("payload SHA-256 " + sha
                             + " does not match header.payload_sha256 " + header.getPayloadSha256()).asRuntimeException();
                 }
@@ -366,6 +380,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 response.onCompleted();
             } catch (StatusRuntimeException e) {
                 fail(e);
+            } catch (RuntimeException e) {
+                log.error("unexpected error completing an update", e);
+                fail(Status.INTERNAL.withDescription("coordinator error: " + e).asRuntimeException());
             }
         }
 
@@ -373,17 +390,22 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             failed = true;
             String reason = e.getStatus().getCode() + ": " + e.getStatus().getDescription();
             log.warn("update from {} rejected: {}", session == null ? "unauthenticated client" : session, reason);
-            cleanUp(reason);
+            // Only a bad update counts as the client's answer for the round; anything else lets it try again.
+            cleanUp(reason, e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT);
             response.onError(e);
         }
 
-        private void cleanUp(String reason) {
+        private void cleanUp(String reason, boolean countsAsAnswer) {
             if (receiver != null) {
                 receiver.abort();
                 receiver = null;
             }
             if (round != null && session != null) {
-                round.fail(session.clientId(), reason);
+                if (countsAsAnswer) {
+                    round.fail(session.clientId(), reason);
+                } else {
+                    round.release(session.clientId());
+                }
             }
         }
     }
@@ -414,11 +436,12 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             for (int i = 0; i < bins; i++) {
                 pos[i] = request.getPositiveHistogram(i);
                 neg[i] = request.getNegativeHistogram(i);
-                if (pos[i] < 0 || neg[i] < 0) {
-                    throw Status.INVALID_ARGUMENT.withDescription("histogram bin " + i + " is negative")
+                if (pos[i] < 0 || neg[i] < 0 || pos[i] > MAX_EXAMPLE_COUNT || neg[i] > MAX_EXAMPLE_COUNT) {
+                    throw Status.INVALID_ARGUMENT.withDescription("histogram bin " + i + " holds " + pos[i]
+                            + " positive and " + neg[i] + " negative; each must be in [0, " + MAX_EXAMPLE_COUNT + "]")
                             .asRuntimeException();
                 }
-                total += pos[i] + neg[i];
+                total += pos[i] + neg[i]; // at most 2000 bins of <= 1e12 each: cannot overflow
             }
             if (total != request.getExampleCount()) {
                 throw Status.INVALID_ARGUMENT.withDescription("example_count is " + request.getExampleCount()
@@ -437,6 +460,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             responseObserver.onCompleted();
         } catch (StatusRuntimeException e) {
             responseObserver.onError(e);
+        } catch (RuntimeException e) {
+            responseObserver.onError(internal(e));
         }
     }
 
@@ -457,7 +482,33 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             responseObserver.onCompleted();
         } catch (StatusRuntimeException e) {
             responseObserver.onError(e);
+        } catch (RuntimeException e) {
+            responseObserver.onError(internal(e));
         }
+    }
+
+    /** Names the model spec fields that differ, e.g. "hidden-sizes: coordinator [32, 16], client [64]". */
+    static String describe(ModelSpec ours, ModelSpec theirs) {
+        java.util.List<String> diffs = new java.util.ArrayList<>();
+        for (java.lang.reflect.RecordComponent c : ModelSpec.class.getRecordComponents()) {
+            try {
+                Object a = c.getAccessor().invoke(ours);
+                Object b = c.getAccessor().invoke(theirs);
+                if (!java.util.Objects.equals(a, b)) {
+                    String key = c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+                    diffs.add(key + ": coordinator " + a + ", client " + b);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return String.join("; ", diffs);
+    }
+
+    /** Any other failure is a coordinator bug: logged, and answered with INTERNAL rather than an anonymous UNKNOWN. */
+    private static StatusRuntimeException internal(RuntimeException e) {
+        log.error("unexpected error in an RPC handler", e);
+        return Status.INTERNAL.withDescription("coordinator error: " + e).asRuntimeException();
     }
 
     private ClientSession authenticate(String clientId, String token) {

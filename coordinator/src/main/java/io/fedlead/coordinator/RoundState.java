@@ -91,7 +91,15 @@ final class RoundState {
         notifyAll();
     }
 
-    /** Records a failed upload from a selected client: it counts as answered so the round need not wait for it. */
+    /**
+     * Forgets an upload that broke off for a reason that is not the client's update (no free upload slot, the
+     * connection dropped): the client has not answered and may upload again before the deadline.
+     */
+    synchronized void release(String clientId) {
+        uploading.remove(clientId);
+    }
+
+    /** Records a rejected update from a selected client: it counts as answered so the round need not wait for it. */
     synchronized void fail(String clientId, String reason) {
         uploading.remove(clientId);
         if (selected.contains(clientId) && !updates.containsKey(clientId)) {

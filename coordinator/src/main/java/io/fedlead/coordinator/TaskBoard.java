@@ -121,13 +121,17 @@ final class TaskBoard {
         if (slot.pending != null) {
             Task task = slot.pending;
             slot.pending = null;
-            answer(slot, PollTaskResponse.newBuilder().setTask(task).build());
+            if (!answer(slot, PollTaskResponse.newBuilder().setTask(task).build())) {
+                // The poll was cancelled while we answered it: keep the task for the client's next poll.
+                slot.pending = task;
+            }
             return true;
         }
         return false;
     }
 
-    private void answer(Slot slot, PollTaskResponse response) {
+    /** Answers the slot's poll; returns false when the call turned out to be cancelled (the answer may be lost). */
+    private boolean answer(Slot slot, PollTaskResponse response) {
         StreamObserver<PollTaskResponse> w = slot.waiter;
         slot.waiter = null;
         if (slot.timeout != null) {
@@ -138,9 +142,9 @@ final class TaskBoard {
             w.onNext(response);
             w.onCompleted();
         } catch (RuntimeException e) {
-            // The call was cancelled under us (client went away); a task it carried is re-posted by nobody: the round
-            // deadline covers it.
+            return false; // the call was cancelled under us (the client went away)
         }
+        return !(w instanceof ServerCallStreamObserver<PollTaskResponse> call && call.isCancelled());
     }
 
     private static PollTaskResponse waitResponse() {

@@ -76,75 +76,38 @@ class FederationPrivacyTest {
         }
     }
 
+    private final java.util.Map<String, FakeClient> clients = new java.util.HashMap<>();
+
     private JoinResponse join(String name) {
-        return stub.join(JoinRequest.newBuilder().setClientName(name).setSchemaJson(schemaJson).build());
+        FakeClient c = FakeClient.join(channel, name, schemaJson);
+        clients.put(c.session.getClientId(), c);
+        return c.session;
+    }
+
+    private FakeClient client(JoinResponse c) {
+        return clients.get(c.getClientId());
     }
 
     private Task nextTask(JoinResponse c) {
-        for (int i = 0; i < 50; i++) {
-            PollTaskResponse r = stub.pollTask(PollTaskRequest.newBuilder().setClientId(c.getClientId())
-                    .setSessionToken(c.getSessionToken()).setMaxWaitMillis(2_000).build());
-            if (r.hasTask()) {
-                return r.getTask();
-            }
-            if (r.hasFinished()) {
-                throw new AssertionError("run finished: " + r.getFinished().getReason());
-            }
-        }
-        throw new AssertionError("no task");
+        return client(c).nextTask();
     }
 
     private void evaluateBoth(JoinResponse a, JoinResponse b) {
         for (JoinResponse c : List.of(a, b)) {
             Task t = nextTask(c);
             assertEquals(TaskType.TASK_TYPE_EVALUATE, t.getType());
-            EvaluationReport.Builder r = EvaluationReport.newBuilder().setClientId(c.getClientId())
-                    .setSessionToken(c.getSessionToken()).setRunId(t.getRunId()).setRound(t.getRound())
-                    .setModelVersion(t.getModelVersion()).setExampleCount(2).setLossSum(1.2);
-            for (int i = 0; i < FederationRun.HISTOGRAM_BINS; i++) {
-                r.addPositiveHistogram(i == 900 ? 1 : 0).addNegativeHistogram(i == 100 ? 1 : 0);
-            }
-            stub.submitEvaluation(r.build());
+            client(c).evaluate(t);
         }
     }
 
     private SubmitUpdateResponse upload(JoinResponse c, Task t, long examples, float value, double bit) throws Exception {
         ModelLayout layout = server.run().global().weights().layout();
-        float[] v = new float[layout.parameterCount()];
-        Arrays.fill(v, value);
-        UpdateHeader header = UpdateHeader.newBuilder().setClientId(c.getClientId()).setSessionToken(c.getSessionToken())
-                .setRunId(t.getRunId()).setRound(t.getRound()).setModelVersion(t.getModelVersion())
-                .setExampleCount(examples).setLayout(WireLayouts.toProto(layout)).setTotalBytes(layout.byteSize())
-                .setNoisedUnclippedBit(bit).setMetrics(LocalMetrics.newBuilder().setMeanLoss(0.4)).build();
-        CompletableFuture<SubmitUpdateResponse> done = new CompletableFuture<>();
-        StreamObserver<UpdateChunk> out = FederationGrpc.newStub(channel).submitUpdate(new StreamObserver<>() {
-            public void onNext(SubmitUpdateResponse r) {
-                done.complete(r);
-            }
-
-            public void onError(Throwable e) {
-                done.completeExceptionally(e);
-            }
-
-            public void onCompleted() {
-            }
-        });
-        out.onNext(UpdateChunk.newBuilder().setHeader(header).build());
-        for (ByteString chunk : Chunks.split(ByteString.copyFrom(new ModelWeights(layout, v).toLittleEndianBytes()), 4096)) {
-            out.onNext(UpdateChunk.newBuilder().setData(chunk).build());
-        }
-        out.onCompleted();
-        try {
-            return done.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return client(c).upload(client(c).header(t, layout).setExampleCount(examples).setNoisedUnclippedBit(bit),
+                layout, value);
     }
 
     private void decline(JoinResponse c, Task t, String reason) {
-        assertTrue(stub.declineTask(DeclineTaskRequest.newBuilder().setClientId(c.getClientId())
-                .setSessionToken(c.getSessionToken()).setRunId(t.getRunId()).setRound(t.getRound()).setReason(reason)
-                .build()).getRecorded());
+        assertTrue(client(c).decline(t, reason));
     }
 
     private static void assertAllNear(float[] expected, float[] actual, double tol) {

@@ -73,65 +73,28 @@ class FederationServiceTest {
         server.stop();
     }
 
+    private final java.util.Map<String, FakeClient> clients = new java.util.HashMap<>();
+
     private JoinResponse join(String name) {
-        return stub.join(JoinRequest.newBuilder().setClientName(name).setSchemaJson(schemaJson).build());
+        FakeClient c = FakeClient.join(channel, name, schemaJson);
+        clients.put(c.session.getClientId(), c);
+        return c.session;
     }
 
     private Task nextTask(JoinResponse c) {
-        for (int i = 0; i < 50; i++) {
-            PollTaskResponse r = stub.pollTask(PollTaskRequest.newBuilder().setClientId(c.getClientId())
-                    .setSessionToken(c.getSessionToken()).setMaxWaitMillis(2_000).build());
-            if (r.hasTask()) {
-                return r.getTask();
-            }
-            if (r.hasFinished()) {
-                throw new AssertionError("run finished: " + r.getFinished().getReason());
-            }
-        }
-        throw new AssertionError("no task");
+        return clients.get(c.getClientId()).nextTask();
     }
 
     private void evaluate(JoinResponse c, Task t) {
-        EvaluationReport.Builder b = EvaluationReport.newBuilder().setClientId(c.getClientId())
-                .setSessionToken(c.getSessionToken()).setRunId(t.getRunId()).setRound(t.getRound())
-                .setModelVersion(t.getModelVersion()).setExampleCount(2).setLossSum(1.2);
-        for (int i = 0; i < FederationRun.HISTOGRAM_BINS; i++) {
-            b.addPositiveHistogram(i == 900 ? 1 : 0).addNegativeHistogram(i == 100 ? 1 : 0);
-        }
-        stub.submitEvaluation(b.build());
+        clients.get(c.getClientId()).evaluate(t);
     }
 
     private SubmitUpdateResponse upload(UpdateHeader header, byte[] payload) throws Exception {
-        CompletableFuture<SubmitUpdateResponse> done = new CompletableFuture<>();
-        StreamObserver<UpdateChunk> out = FederationGrpc.newStub(channel).submitUpdate(new StreamObserver<>() {
-            public void onNext(SubmitUpdateResponse v) {
-                done.complete(v);
-            }
-
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            public void onCompleted() {
-            }
-        });
-        out.onNext(UpdateChunk.newBuilder().setHeader(header).build());
-        for (ByteString c : Chunks.split(ByteString.copyFrom(payload), 4096)) {
-            out.onNext(UpdateChunk.newBuilder().setData(c).build());
-        }
-        out.onCompleted();
-        try {
-            return done.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return clients.get(header.getClientId()).upload(header.toBuilder(), payload);
     }
 
     private UpdateHeader.Builder header(JoinResponse c, Task t, ModelLayout layout) {
-        return UpdateHeader.newBuilder().setClientId(c.getClientId()).setSessionToken(c.getSessionToken())
-                .setRunId(t.getRunId()).setRound(t.getRound()).setModelVersion(t.getModelVersion()).setExampleCount(100)
-                .setLayout(WireLayouts.toProto(layout)).setTotalBytes(layout.byteSize())
-                .setMetrics(LocalMetrics.newBuilder().setMeanLoss(0.4));
+        return clients.get(c.getClientId()).header(t, layout);
     }
 
     private static Status.Code code(Exception e) {
@@ -154,6 +117,16 @@ class FederationServiceTest {
                 .setClientName("unit-y").setSchemaJson(schemaJson).setLayout(WireLayouts.toProto(other)).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("0_W"), e.getStatus().getDescription());
+    }
+
+    @Test
+    void join_otherModelSpec_failedPreconditionNamesTheFields() {
+        String spec = io.fedlead.core.config.YamlConfig.toJson(io.fedlead.core.model.ModelSpec.mlp(List.of(8)));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.join(JoinRequest.newBuilder()
+                .setClientName("unit-z").setSchemaJson(schemaJson).setModelSpecJson(spec).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        String d = e.getStatus().getDescription();
+        assertTrue(d.contains("type: coordinator logistic, client mlp") && d.contains("hidden-sizes: coordinator [], client [8]"), d);
     }
 
     @Test

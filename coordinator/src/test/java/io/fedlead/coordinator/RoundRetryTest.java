@@ -45,29 +45,27 @@ class RoundRetryTest {
                 InProcessServerBuilder.forName(name).directExecutor(), RunListener.NONE).start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         try {
-            FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(60, TimeUnit.SECONDS);
             String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
-            JoinResponse a = stub.join(JoinRequest.newBuilder().setClientName("unit-a").setSchemaJson(schema).build());
-            JoinResponse b = stub.join(JoinRequest.newBuilder().setClientName("unit-b").setSchemaJson(schema).build());
-            evaluate(stub, a, next(stub, a));
-            evaluate(stub, b, next(stub, b));
+            FakeClient a = FakeClient.join(channel, "unit-a", schema);
+            FakeClient b = FakeClient.join(channel, "unit-b", schema);
+            a.evaluate(a.nextTask());
+            b.evaluate(b.nextTask());
 
             // Attempt 1: only unit-a answers; unit-b stays silent past the deadline.
-            Task first = next(stub, a);
+            Task first = a.nextTask();
             assertEquals(TaskType.TASK_TYPE_TRAIN, first.getType());
             ModelLayout layout = server.run().global().weights().layout();
-            assertTrue(upload(channel, a, first, layout, 0.5f).getAccepted());
+            assertTrue(a.upload(a.header(first, layout).setExampleCount(50), layout, 0.5f).getAccepted());
 
             // Attempt 2 of round 1: both are asked again, from the same model version.
-            Task againA = next(stub, a);
-            Task againB = next(stub, b);
+            Task againA = a.nextTask();
+            Task againB = b.nextTask();
             assertEquals(1, againA.getRound());
             assertEquals("r0", againB.getModelVersion());
-            assertTrue(upload(channel, a, againA, layout, 0.1f).getAccepted());
-            assertTrue(upload(channel, b, againB, layout, 0.3f).getAccepted());
-            evaluate(stub, a, next(stub, a));
-            evaluate(stub, b, next(stub, b));
+            assertTrue(a.upload(a.header(againA, layout).setExampleCount(50), layout, 0.1f).getAccepted());
+            assertTrue(b.upload(b.header(againB, layout).setExampleCount(50), layout, 0.3f).getAccepted());
+            a.evaluate(a.nextTask());
+            b.evaluate(b.nextTask());
 
             RunResult result = server.run().awaitResult();
             assertEquals("completed", result.status(), result.reason());
@@ -85,53 +83,5 @@ class RoundRetryTest {
 
     private static float[] initial(CoordinatorServer server) {
         return server.run().model("r0").orElseThrow().weights().values();
-    }
-
-    private static Task next(FederationGrpc.FederationBlockingStub stub, JoinResponse c) {
-        for (int i = 0; i < 50; i++) {
-            PollTaskResponse r = stub.pollTask(PollTaskRequest.newBuilder().setClientId(c.getClientId())
-                    .setSessionToken(c.getSessionToken()).setMaxWaitMillis(2_000).build());
-            if (r.hasTask()) {
-                return r.getTask();
-            }
-        }
-        throw new AssertionError("no task");
-    }
-
-    private static void evaluate(FederationGrpc.FederationBlockingStub stub, JoinResponse c, Task t) {
-        EvaluationReport.Builder b = EvaluationReport.newBuilder().setClientId(c.getClientId())
-                .setSessionToken(c.getSessionToken()).setRunId(t.getRunId()).setRound(t.getRound())
-                .setModelVersion(t.getModelVersion()).setExampleCount(0).setLossSum(0);
-        for (int i = 0; i < FederationRun.HISTOGRAM_BINS; i++) {
-            b.addPositiveHistogram(0).addNegativeHistogram(0);
-        }
-        stub.submitEvaluation(b.build());
-    }
-
-    private static SubmitUpdateResponse upload(ManagedChannel channel, JoinResponse c, Task t, ModelLayout layout,
-                                               float value) throws Exception {
-        float[] v = new float[layout.parameterCount()];
-        java.util.Arrays.fill(v, value);
-        CompletableFuture<SubmitUpdateResponse> done = new CompletableFuture<>();
-        StreamObserver<UpdateChunk> out = FederationGrpc.newStub(channel).submitUpdate(new StreamObserver<>() {
-            public void onNext(SubmitUpdateResponse r) {
-                done.complete(r);
-            }
-
-            public void onError(Throwable e) {
-                done.completeExceptionally(e);
-            }
-
-            public void onCompleted() {
-            }
-        });
-        out.onNext(UpdateChunk.newBuilder().setHeader(UpdateHeader.newBuilder().setClientId(c.getClientId())
-                .setSessionToken(c.getSessionToken()).setRunId(t.getRunId()).setRound(t.getRound())
-                .setModelVersion(t.getModelVersion()).setExampleCount(50).setLayout(WireLayouts.toProto(layout))
-                .setTotalBytes(layout.byteSize()).setMetrics(LocalMetrics.newBuilder().setMeanLoss(0.3))).build());
-        out.onNext(UpdateChunk.newBuilder().setData(ByteString.copyFrom(new ModelWeights(layout, v).toLittleEndianBytes()))
-                .build());
-        out.onCompleted();
-        return done.get(30, TimeUnit.SECONDS);
     }
 }

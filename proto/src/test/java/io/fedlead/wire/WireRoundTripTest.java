@@ -70,6 +70,18 @@ class WireRoundTripTest {
     }
 
     @Test
+    void fromProto_shapeOverflowingLong_illegalArgumentNamingTheTensor() {
+        io.fedlead.proto.v1.ModelLayout huge = io.fedlead.proto.v1.ModelLayout.newBuilder().addTensors(
+                io.fedlead.proto.v1.TensorSpec.newBuilder().setName("0_W").addShape(1L << 40).addShape(1L << 40)).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WireLayouts.fromProto(huge, "layout"));
+        assertTrue(e.getMessage().contains("layout.tensors[0]") && e.getMessage().contains("0_W"), e.getMessage());
+        io.fedlead.proto.v1.ModelLayout big = io.fedlead.proto.v1.ModelLayout.newBuilder().addTensors(
+                io.fedlead.proto.v1.TensorSpec.newBuilder().setName("0_W").addShape(1L << 20).addShape(1L << 20)).build();
+        e = assertThrows(IllegalArgumentException.class, () -> WireLayouts.fromProto(big, "layout"));
+        assertTrue(e.getMessage().contains("parameters"), e.getMessage());
+    }
+
+    @Test
     void chunkSize_requestedValues_clampedToWholeFloats() {
         assertEquals(Chunks.DEFAULT_CHUNK_BYTES, Chunks.chunkSize(0));
         assertEquals(Chunks.MIN_CHUNK_BYTES, Chunks.chunkSize(5));

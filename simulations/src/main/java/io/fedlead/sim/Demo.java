@@ -106,6 +106,9 @@ public final class Demo {
         out.printf(Locale.ROOT, "federation: %d rounds, model %s, clip-norm C=%.3f, noise-multiplier z=%.3f (noise std %.4f per coordinate), "
                         + "%d local epoch(s), batch %d, lr %.3f%n", config.rounds(), describe(config.model()), t.clipNorm(),
                 t.noiseMultiplier(), t.clipNorm() * t.noiseMultiplier(), t.localEpochs(), t.batchSize(), t.learningRate());
+        out.println(settings.reproducibleNoise()
+                ? "noise: fixed seed per node (simulation, --reproducible-noise): reproducible, not for real data"
+                : "noise: " + io.fedlead.core.privacy.NoiseSources.SECURE_DESCRIPTION + " per node");
         RunListener printer = new RunListener() {
             @Override
             public void onInitialEvaluation(RoundSummary s) {

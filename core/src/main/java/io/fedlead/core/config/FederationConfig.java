@@ -50,7 +50,8 @@ public record FederationConfig(String runId, String host, Integer port, String s
         roundTimeoutSeconds = roundTimeoutSeconds == null ? 120.0 : roundTimeoutSeconds;
         check(roundTimeoutSeconds > 0 && roundTimeoutSeconds < 86_400, "round-timeout-seconds", roundTimeoutSeconds, "must be in (0, 86400)");
         joinTimeoutSeconds = joinTimeoutSeconds == null ? 600.0 : joinTimeoutSeconds;
-        check(joinTimeoutSeconds > 0, "join-timeout-seconds", joinTimeoutSeconds, "must be > 0");
+        check(joinTimeoutSeconds > 0 && joinTimeoutSeconds <= 30 * 86_400, "join-timeout-seconds", joinTimeoutSeconds,
+                "must be in (0, 2592000] (30 days)");
         maxRoundRetries = maxRoundRetries == null ? 3 : maxRoundRetries;
         check(maxRoundRetries >= 0, "max-round-retries", maxRoundRetries, "must be >= 0");
         training = training == null ? Training.defaults() : training;

@@ -14,10 +14,11 @@ public record ModelLayout(List<TensorSpec> tensors) {
         }
         long total = 0;
         for (TensorSpec t : tensors) {
-            total = Math.addExact(total, t.size());
-        }
-        if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("model has " + total + " parameters; at most " + Integer.MAX_VALUE + " are supported");
+            if (t.size() > Integer.MAX_VALUE - total) {
+                throw new IllegalArgumentException("model has more than " + Integer.MAX_VALUE
+                        + " parameters (at tensor " + t + "); at most " + Integer.MAX_VALUE + " are supported");
+            }
+            total += t.size();
         }
     }
 

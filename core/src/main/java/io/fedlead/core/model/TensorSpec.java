@@ -16,6 +16,7 @@ public record TensorSpec(String name, List<Long> shape) {
                 throw new IllegalArgumentException("tensor '" + name + "' has a bad dimension " + dim + " in " + shape);
             }
         }
+        checkedSize(name, shape);
     }
 
     /** Number of scalar parameters in this tensor. */
@@ -25,6 +26,18 @@ public record TensorSpec(String name, List<Long> shape) {
             n = Math.multiplyExact(n, d);
         }
         return n;
+    }
+
+    private static long checkedSize(String name, List<Long> shape) {
+        try {
+            long n = 1;
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            return n;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("tensor '" + name + "' shape " + shape + " has more elements than a long holds");
+        }
     }
 
     @Override
