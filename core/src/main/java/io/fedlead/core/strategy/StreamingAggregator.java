@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Coordinator-side FedAvg over streamed updates in O(model size) memory, whatever the number of clients: a
@@ -36,9 +38,13 @@ import java.util.concurrent.Semaphore;
  *   <li>{@link #begin} never blocks: when all upload slots are busy it throws {@link IllegalStateException}
  *   at once, so a gRPC thread is never parked; the coordinator answers RESOURCE_EXHAUSTED and the client
  *   retries with backoff.</li>
- *   <li>Validation (finite values, L2 bound) runs outside the lock, in parallel across uploads; only the add
- *   loop is serialised under one lock, so every fold is atomic. Arrival order still changes the float result
- *   in its last bits, as any floating-point sum does.</li>
+ *   <li>Validation (finite values, L2 bound) runs outside any lock, in parallel across uploads. The add loop
+ *   is striped: the sum is cut into index ranges of {@value #STRIPE_FLOATS} floats, each with its own lock, and
+ *   every fold walks the stripes in ascending order, so two concurrent folds run on both cores one stripe apart
+ *   instead of queueing behind one lock (no deadlock: one lock order). Folds hold the read side of a
+ *   read-write lock and {@link #mean()}, {@link #sumDividedBy} and {@link #reset()} the write side, so readers
+ *   see every update wholly or not at all. Arrival order (per stripe) still changes the float result in its
+ *   last bits, as any floating-point sum does.</li>
  * </ul>
  */
 public final class StreamingAggregator {
@@ -77,10 +83,18 @@ public final class StreamingAggregator {
     private final Semaphore uploadSlots;
     private final ConcurrentLinkedQueue<float[]> freeScratch = new ConcurrentLinkedQueue<>();
 
-    private final Object lock = new Object();
-    // Guarded by lock. The running sum is sum - compensation (Kahan).
+    /** Floats per fold stripe (256 KB of sum, 256 KB of compensation: fits the L2 cache with the input). */
+    static final int STRIPE_FLOATS = 1 << 16;
+
+    /** Read side: a fold in progress; write side: reading or clearing the sum as a whole. */
+    private final ReentrantReadWriteLock sumGate = new ReentrantReadWriteLock();
+    /** stripeLocks[s] guards sum and compensation in [s * STRIPE_FLOATS, (s + 1) * STRIPE_FLOATS). */
+    private final Object[] stripeLocks;
+    // The running sum is sum - compensation (Kahan); guarded by sumGate + stripeLocks.
     private final float[] sum;
     private final float[] compensation;
+    private final Object lock = new Object();
+    // Guarded by lock (and changed by reset only under sumGate's write side).
     private double weightTotal;
     private int acceptedCount;
     private long generation;
@@ -106,6 +120,10 @@ public final class StreamingAggregator {
         this.uploadSlots = new Semaphore(options.maxConcurrentUploads());
         this.sum = new float[parameterCount];
         this.compensation = new float[parameterCount];
+        this.stripeLocks = new Object[Math.max(1, (parameterCount + STRIPE_FLOATS - 1) / STRIPE_FLOATS)];
+        for (int k = 0; k < stripeLocks.length; k++) {
+            stripeLocks[k] = new Object();
+        }
     }
 
     public ModelLayout layout() {
@@ -174,11 +192,19 @@ public final class StreamingAggregator {
      * @throws IllegalStateException if no update was accepted
      */
     public float[] mean() {
-        synchronized (lock) {
-            if (acceptedCount == 0) {
-                throw new IllegalStateException("no update accepted yet; the mean is undefined");
+        Lock all = sumGate.writeLock();
+        all.lock();
+        try {
+            double total;
+            synchronized (lock) {
+                if (acceptedCount == 0) {
+                    throw new IllegalStateException("no update accepted yet; the mean is undefined");
+                }
+                total = weightTotal;
             }
-            return divide(weightTotal);
+            return divide(total);
+        } finally {
+            all.unlock();
         }
     }
 
@@ -192,8 +218,12 @@ public final class StreamingAggregator {
         if (!(denominator > 0) || Double.isInfinite(denominator)) {
             throw new IllegalArgumentException("denominator must be finite and > 0, got " + denominator);
         }
-        synchronized (lock) {
+        Lock all = sumGate.writeLock();
+        all.lock();
+        try {
             return divide(denominator);
+        } finally {
+            all.unlock();
         }
     }
 
@@ -202,13 +232,19 @@ public final class StreamingAggregator {
      * can no longer be folded in: their {@code finish()} throws {@link IllegalStateException}.
      */
     public void reset() {
-        synchronized (lock) {
+        Lock all = sumGate.writeLock();
+        all.lock();
+        try {
             java.util.Arrays.fill(sum, 0f);
             java.util.Arrays.fill(compensation, 0f);
-            weightTotal = 0;
-            acceptedCount = 0;
-            generation++;
-            clientsThisRound = ConcurrentHashMap.newKeySet();
+            synchronized (lock) {
+                weightTotal = 0;
+                acceptedCount = 0;
+                generation++;
+                clientsThisRound = ConcurrentHashMap.newKeySet();
+            }
+        } finally {
+            all.unlock();
         }
     }
 
@@ -298,22 +334,32 @@ public final class StreamingAggregator {
         return -1;
     }
 
-    /**
-     * Kahan-compensated {@code sum += weight * x}; caller holds the lock. Java never reassociates floating-point
-     * operations, so the compensation survives JIT compilation; each loop is a plain counted loop C2 vectorises.
-     */
+    /** Folds x into the sum stripe by stripe, in ascending order; caller holds sumGate's read side. */
     private void fold(float[] x, float weight) {
-        float[] s = sum;
-        float[] c = compensation;
+        for (int k = 0; k < stripeLocks.length; k++) {
+            int from = k * STRIPE_FLOATS;
+            int to = Math.min(parameterCount, from + STRIPE_FLOATS);
+            synchronized (stripeLocks[k]) {
+                foldRange(sum, compensation, x, weight, from, to);
+            }
+        }
+    }
+
+    /**
+     * Kahan-compensated {@code s += weight * x} over [from, to). Java never reassociates floating-point
+     * operations, so the compensation survives JIT compilation; each loop is a plain counted loop C2 vectorises
+     * (all arrays indexed alike).
+     */
+    private static void foldRange(float[] s, float[] c, float[] x, float weight, int from, int to) {
         if (weight == 1f) {
-            for (int i = 0; i < s.length; i++) {
+            for (int i = from; i < to; i++) {
                 float y = x[i] - c[i];
                 float t = s[i] + y;
                 c[i] = (t - s[i]) - y;
                 s[i] = t;
             }
         } else {
-            for (int i = 0; i < s.length; i++) {
+            for (int i = from; i < to; i++) {
                 float y = weight * x[i] - c[i];
                 float t = s[i] + y;
                 c[i] = (t - s[i]) - y;
@@ -408,14 +454,22 @@ public final class StreamingAggregator {
                             + " exceeds the bound " + options.maxL2Norm().getAsDouble());
                 }
                 int index;
-                synchronized (lock) {
-                    if (generation != generationAtBegin) {
-                        throw new IllegalStateException("client " + clientId
-                                + ": the aggregator was reset since this upload began; update discarded");
+                Lock folding = sumGate.readLock();
+                folding.lock();
+                try {
+                    synchronized (lock) {
+                        if (generation != generationAtBegin) {
+                            throw new IllegalStateException("client " + clientId
+                                    + ": the aggregator was reset since this upload began; update discarded");
+                        }
                     }
                     fold(scratch, weight);
-                    weightTotal += weight;
-                    index = ++acceptedCount;
+                    synchronized (lock) {
+                        weightTotal += weight;
+                        index = ++acceptedCount;
+                    }
+                } finally {
+                    folding.unlock();
                 }
                 folded = true;
                 return new AcceptedUpdate(clientId, exampleCount, weight, norm, index);

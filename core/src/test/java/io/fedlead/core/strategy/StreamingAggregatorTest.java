@@ -325,6 +325,59 @@ class StreamingAggregatorTest {
     }
 
     @Test
+    void mean_duringConcurrentStripedFolds_seesWholeUpdatesOnly() throws Exception {
+        // 3 stripes (the last partial); update k is the constant k + 1, so the exact sum is the same at every
+        // index, and a mean taken while a fold is half-way through its stripes would differ between stripes.
+        int size = 2 * StreamingAggregator.STRIPE_FLOATS + 5;
+        ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        StreamingAggregator agg = new StreamingAggregator(big, Weighting.UNIFORM,
+                new StreamingAggregator.Options(2, OptionalDouble.empty()));
+        int clients = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> uploaders = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                uploaders.add(pool.submit((Callable<Void>) () -> {
+                    start.await();
+                    for (int k = thread; k < clients; k += 2) {
+                        float[] u = new float[size];
+                        java.util.Arrays.fill(u, k + 1);
+                        submit(agg, "c" + k, new WeightedUpdate(u, 1), 1 << 16);
+                    }
+                    return null;
+                }));
+            }
+            Future<Integer> reader = pool.submit(() -> {
+                start.await();
+                int snapshots = 0;
+                while (agg.acceptedCount() < clients) {
+                    float[] s = agg.sumDividedBy(1);
+                    for (int i = 1; i < size; i++) {
+                        if (s[i] != s[0]) {
+                            throw new AssertionError("torn sum: index 0 has " + s[0] + ", index " + i + " " + s[i]);
+                        }
+                    }
+                    snapshots++;
+                }
+                return snapshots;
+            });
+            start.countDown();
+            for (Future<?> f : uploaders) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(reader.get(30, TimeUnit.SECONDS) >= 0);
+        } finally {
+            pool.shutdownNow();
+        }
+        // (1 + ... + 40) / 40 = 20.5 at every index, exactly.
+        float[] expected = new float[size];
+        java.util.Arrays.fill(expected, 20.5f);
+        assertArrayEquals(expected, agg.mean());
+    }
+
+    @Test
     void finish_largeUpdateAcrossManyLaneDrains_normAndMeanMatchDouble() {
         // 300,001 floats in 100,003-byte chunks: floats split across chunks, and many 1024-value blocks of the
         // float-accumulated sum of squares.

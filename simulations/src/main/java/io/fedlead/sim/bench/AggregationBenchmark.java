@@ -1,5 +1,6 @@
 package io.fedlead.sim.bench;
 
+import io.fedlead.coordinator.UpdateChunkMarshaller;
 import io.fedlead.core.strategy.StreamingAggregator;
 import io.fedlead.core.strategy.UpdateReceiver;
 import io.fedlead.core.strategy.Weighting;
@@ -15,7 +16,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * JMH: parse 100 serialized updates of 1M float32 parameters (1 MiB UpdateChunk data messages) and fold them
@@ -42,22 +45,28 @@ public class AggregationBenchmark {
     @Param({"EXAMPLES", "UNIFORM"})
     public Weighting weighting;
 
-    /** ALIASED: zero-copy parse (the aggregator's own cost); GRPC: grpc-java's protobuf marshaller (2 copies). */
-    @Param({"ALIASED", "GRPC"})
+    /**
+     * ALIASED: zero-copy parse (the aggregator's own cost); SERVER: the coordinator's UpdateChunkMarshaller (1 copy);
+     * GRPC: grpc-java's protobuf marshaller (2 copies).
+     */
+    @Param({"ALIASED", "SERVER", "GRPC"})
     public String parse;
 
     private SerializedUpdates data;
     private StreamingAggregator aggregator;
-    private boolean grpc;
+    private Function<byte[], ByteBuffer> parser;
 
     @Setup
     public void setUp() {
         data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
         aggregator = new StreamingAggregator(data.layout(), weighting);
-        grpc = switch (parse) {
-            case "ALIASED" -> false;
-            case "GRPC" -> true;
-            default -> throw new IllegalArgumentException("parse must be ALIASED or GRPC, got " + parse);
+        UpdateChunkMarshaller marshaller = new UpdateChunkMarshaller();
+        parser = switch (parse) {
+            case "ALIASED" -> SerializedUpdates::parseAliased;
+            case "SERVER" -> m -> marshaller.parse(new SerializedUpdates.KnownLengthStream(m)).getData()
+                    .asReadOnlyByteBuffer();
+            case "GRPC" -> SerializedUpdates::parseGrpc;
+            default -> throw new IllegalArgumentException("parse must be ALIASED, SERVER or GRPC, got " + parse);
         };
     }
 
@@ -67,7 +76,7 @@ public class AggregationBenchmark {
         for (int k = 0; k < updates; k++) {
             UpdateReceiver receiver = aggregator.begin("c" + k, 1000 + k);
             for (byte[] message : data.updates().get(k)) {
-                receiver.accept(grpc ? SerializedUpdates.parseGrpc(message) : SerializedUpdates.parseAliased(message));
+                receiver.accept(parser.apply(message));
             }
             receiver.finish();
         }

@@ -1,8 +1,10 @@
 package io.fedlead.sim.bench;
 
+import io.fedlead.coordinator.UpdateChunkMarshaller;
 import io.fedlead.core.strategy.StreamingAggregator;
 import io.fedlead.core.strategy.UpdateReceiver;
 import io.fedlead.core.strategy.Weighting;
+import io.fedlead.proto.v1.UpdateChunk;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -28,7 +30,8 @@ import java.util.function.Function;
  * alternatives considered, so the choices in {@link StreamingAggregator} rest on numbers. Every line carries the
  * 1-minute load average, since the machine is shared. Measures and prints; never passes or fails.
  *
- * <p>Usage: {@code AggregationThroughput [updates=100] [parameters=1048576] [chunkBytes=1048576] [reps=10] [all|ab]};
+ * <p>Usage: {@code AggregationThroughput [updates=100] [parameters=1048576] [chunkBytes=1048576] [reps=10] [all|ab|ingest]};
+ * {@code ingest} runs only the server ingest path (see {@link #ingest}) next to the aggregator alone, 1 and 2 uploaders;
  * {@code ab} runs only an interleaved A/B of the kept and the fused (L1 block + lanes) decode + validate pass (alternating rep by
  * rep, so a change in machine load hits both alike).
  */
@@ -48,6 +51,10 @@ public final class AggregationThroughput {
                 System.getProperty("java.vm.version"), loadAverage());
 
         SerializedUpdates data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
+        if (mode.equals("ingest")) {
+            ingest(data, reps);
+            return;
+        }
         if (mode.equals("ab")) {
             interleavedDecode(data, reps);
             return;
@@ -88,6 +95,113 @@ public final class AggregationThroughput {
         if (phases) {
             System.out.println("phases alone (same data), load " + loadAverage() + ":");
             phases(data, payload, reps);
+        }
+    }
+
+    /**
+     * The coordinator's real ingest path next to the aggregator alone, with 1 and 2 concurrent uploaders (a real
+     * coordinator runs one gRPC thread per client stream): each data message is parsed by the server's
+     * {@link UpdateChunkMarshaller} from a KnownLength stream, digested with SHA-256 (as {@code FederationService}
+     * does for {@code received_sha256}) or not, then fed to the receiver; finish() at the end of each upload.
+     * Prints GB/s, the heap the aggregator holds after GC, and the load average.
+     */
+    private static void ingest(SerializedUpdates data, int reps) throws Exception {
+        long payload = data.payloadBytes();
+        long heapWithData = usedHeapAfterGc();
+        System.out.printf(Locale.ROOT, "heap after GC holding the serialized updates: %.1f MB%n", heapWithData / 1e6);
+        UpdateChunkMarshaller marshaller = new UpdateChunkMarshaller();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                StreamingAggregator agg = new StreamingAggregator(data.layout(), Weighting.EXAMPLES,
+                        new StreamingAggregator.Options(threads, OptionalDouble.empty()));
+                int t = threads;
+                report("aggregator only (aliased parse), EXAMPLES, " + t + " uploader(s)", payload, reps,
+                        () -> uploaders(agg, data, pool, t, (k, r) -> data.feed(k, r)));
+                heapLine(agg, heapWithData, t);
+                report("ingest: UpdateChunkMarshaller parse + receiver, no SHA-256, " + t + " uploader(s)", payload,
+                        reps, () -> uploaders(agg, data, pool, t, (k, r) -> serverPath(data, k, r, marshaller, null)));
+                ThreadLocal<MessageDigest> sha = ThreadLocal.withInitial(AggregationThroughput::sha256);
+                report("ingest: UpdateChunkMarshaller parse + SHA-256 + receiver (server path), " + t + " uploader(s)",
+                        payload, reps, () -> uploaders(agg, data, pool, t,
+                                (k, r) -> serverPath(data, k, r, marshaller, sha.get())));
+                report("ingest: gRPC ProtoLiteUtils parse + SHA-256 + receiver (before), " + t + " uploader(s)",
+                        payload, reps, () -> uploaders(agg, data, pool, t, (k, r) -> {
+                            MessageDigest d = sha.get();
+                            for (byte[] m : data.updates().get(k)) {
+                                ByteBuffer b = SerializedUpdates.parseGrpc(m);
+                                d.update(b.duplicate());
+                                r.accept(b);
+                            }
+                            d.digest();
+                        }));
+                heapLine(agg, heapWithData, t);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What FederationService does per data message of one upload; digest null skips the SHA-256. */
+    private static void serverPath(SerializedUpdates data, int k, UpdateReceiver r, UpdateChunkMarshaller marshaller,
+                                   MessageDigest digest) {
+        for (byte[] m : data.updates().get(k)) {
+            UpdateChunk chunk = marshaller.parse(new SerializedUpdates.KnownLengthStream(m));
+            ByteBuffer b = chunk.getData().asReadOnlyByteBuffer();
+            if (digest != null) {
+                digest.update(b.duplicate());
+            }
+            r.accept(b);
+        }
+        if (digest != null && digest.digest().length != 32) {
+            throw new IllegalStateException("SHA-256 is 32 bytes");
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void heapLine(StreamingAggregator agg, long heapWithData, int uploaders) {
+        long heap = usedHeapAfterGc();
+        System.out.printf(Locale.ROOT, "  heap after GC: aggregator +%.1f MB over the fixture (expected sum + "
+                        + "compensation + %d pooled scratch = %.1f MB), load %s%n", (heap - heapWithData) / 1e6,
+                uploaders, (8.0 + 4.0 * uploaders) * agg.layout().parameterCount() / 1e6, loadAverage());
+    }
+
+    /** A round with {@code threads} uploaders taking updates k = t, t + threads, ...; one thread runs inline. */
+    private static void uploaders(StreamingAggregator agg, SerializedUpdates data, ExecutorService pool, int threads,
+                                  java.util.function.BiConsumer<Integer, UpdateReceiver> upload) {
+        agg.reset();
+        int n = data.updates().size();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            int first = t;
+            futures.add(pool.submit(() -> uploadEvery(agg, n, first, threads, upload)));
+        }
+        uploadEvery(agg, n, 0, threads, upload);
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        if (agg.acceptedCount() != n) {
+            throw new IllegalStateException("accepted " + agg.acceptedCount() + " of " + n);
+        }
+    }
+
+    private static void uploadEvery(StreamingAggregator agg, int n, int first, int step,
+                                    java.util.function.BiConsumer<Integer, UpdateReceiver> upload) {
+        for (int k = first; k < n; k += step) {
+            UpdateReceiver r = agg.begin("c" + k, 1000 + k);
+            upload.accept(k, r);
+            r.finish();
         }
     }
 

@@ -105,8 +105,8 @@ public final class SerializedUpdates {
             ProtoUtils.marshaller(UpdateChunk.getDefaultInstance());
 
     /** What gRPC's transport hands the marshaller: a stream that knows its length (Netty's is also KnownLength). */
-    private static final class KnownLengthStream extends ByteArrayInputStream implements KnownLength {
-        KnownLengthStream(byte[] bytes) {
+    public static final class KnownLengthStream extends ByteArrayInputStream implements KnownLength {
+        public KnownLengthStream(byte[] bytes) {
             super(bytes);
         }
     }
