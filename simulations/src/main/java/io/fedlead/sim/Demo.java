@@ -136,7 +136,8 @@ public final class Demo {
                 long nodeSeed = settings.reproducibleNoise() ? settings.seed() * 1000 + u + 1 : 0;
                 LocalData data = LocalData.load(unitFiles.get(u), schema, false, nodeConfig.holdoutFraction(),
                         nodeSeed == 0 ? NoiseSources.secure() : NoiseSources.seededForSimulation(nodeSeed));
-                clients.start("127.0.0.1", coordinator.port(), nodeConfig, data, nodeSeed, ClientListener.NONE);
+                clients.start("127.0.0.1", coordinator.port(), nodeConfig, data, nodeSeed, ClientListener.NONE,
+                        java.util.Optional.of(settings.outDir().resolve("ledgers").resolve(name + ".ledger.jsonl")));
             }
             result = coordinator.awaitRunAndShutdown(2_000);
             clients.await(30, TimeUnit.SECONDS);
@@ -181,6 +182,8 @@ public final class Demo {
         out.printf(Locale.ROOT, "final model: %s (provenance: %s)%n", modelFile,
                 modelFile.resolveSibling("model.provenance.json"));
         out.printf(Locale.ROOT, "scored holdout: %s%n", scoredFile);
+        out.printf(Locale.ROOT, "client ledgers (every update sent, its SHA-256, noise source, the client's own epsilon): %s%n",
+                settings.outDir().resolve("ledgers"));
         out.printf(Locale.ROOT, "run %s %s in %.1f s%n", result.runId(), result.status(), seconds);
         return new Outcome(result, initialAuc, fedAuc, centralAuc, local, bayes, modelFile, scoredFile, seconds);
     }

@@ -4,6 +4,8 @@ import io.fedlead.client.ClientListener;
 import io.fedlead.client.ClientNode;
 import io.fedlead.client.ClientNodeConfig;
 import io.fedlead.client.ClientOutcome;
+import io.fedlead.client.ClientPrivacy;
+import io.fedlead.client.UpdateLedger;
 import io.fedlead.client.LocalData;
 import io.fedlead.core.model.LocalTrainer;
 import io.fedlead.core.privacy.GaussianMechanism;
@@ -44,12 +46,24 @@ public final class VirtualClients implements AutoCloseable {
      * @param seed 0 = noise and training randomness from SecureRandom; otherwise a reproducible simulation
      */
     public void start(String host, int port, ClientNodeConfig config, LocalData data, long seed, ClientListener listener) {
+        start(host, port, config, data, seed, listener, java.util.Optional.empty());
+    }
+
+    /**
+     * Starts one node that records every update it sends in a ledger (with the kind of noise it drew: SecureRandom
+     * seeded, or a fixed simulation seed).
+     */
+    public void start(String host, int port, ClientNodeConfig config, LocalData data, long seed, ClientListener listener,
+                      java.util.Optional<java.nio.file.Path> ledger) {
         ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
         channels.add(channel);
         RandomGenerator trainRng = seed == 0 ? NoiseSources.secure() : NoiseSources.seededForSimulation(seed);
         RandomGenerator noiseRng = seed == 0 ? NoiseSources.secure() : NoiseSources.seededForSimulation(seed * 31 + 7);
+        String noise = seed == 0 ? NoiseSources.SECURE_DESCRIPTION : NoiseSources.simulationDescription(seed * 31 + 7);
+        ClientPrivacy privacy = new ClientPrivacy(ledger.map(UpdateLedger::open), java.util.OptionalDouble.empty(),
+                ClientPrivacy.DEFAULT_DELTA, noise, java.time.Clock.systemUTC());
         ClientNode node = new ClientNode(channel, config, data, Optional.empty(), new LocalTrainer(trainRng),
-                new UpdatePrivatizer(new GaussianMechanism(noiseRng)), NoiseSources.secure(), listener);
+                new UpdatePrivatizer(new GaussianMechanism(noiseRng)), NoiseSources.secure(), listener, privacy);
         running.add(pool.submit(node::run));
     }
 

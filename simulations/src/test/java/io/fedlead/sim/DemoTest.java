@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,5 +36,8 @@ class DemoTest {
         assertTrue(outcome.centralAuc() > outcome.initialAuc() + 0.1, "central " + outcome.centralAuc());
         assertEquals(2, outcome.localOnlyAuc().size());
         assertTrue(out.contains("noise: fixed seed per node"), out);
+        List<String> ledger = Files.readAllLines(dir.resolve("ledgers/unit-a.ledger.jsonl"));
+        assertEquals(3, ledger.size(), "one ledger line per update sent");
+        assertTrue(ledger.get(0).contains("fixed seed") && ledger.get(0).contains("(simulation)"), ledger.get(0));
     }
 }
