@@ -106,7 +106,7 @@ public final class CoordinatorServer {
                 new FileCheckpointStore(runDir, config.model(), inputs), listener, clock, System::nanoTime,
                 new ClientSampler(samplerRng), PrivacyTrackers.forConfig(config), provenance);
         FederationService service = new FederationService(run, registry, board, schema, config.model(), layout,
-                System::nanoTime);
+                System::nanoTime, timer, (long) (config.aggregation().uploadIdleTimeoutSeconds() * 1e9));
         // SubmitUpdate's chunks are parsed with one payload copy instead of grpc's two (see UpdateChunkMarshaller).
         Server server = serverBuilder.addService(UpdateChunkMarshaller.install(service.bindService(),
                 FederationGrpc.getSubmitUpdateMethod())).build();

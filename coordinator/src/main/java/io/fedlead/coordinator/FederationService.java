@@ -58,8 +58,19 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     private final ModelLayout layout;
     private final LongSupplier nanoTime;
 
+    private final java.util.concurrent.ScheduledExecutorService timer;
+    private final long uploadIdleNanos;
+
+    /**
+     * @param timer           runs the idle checks of uploads
+     * @param uploadIdleNanos an upload that sends nothing for this long is dropped, so a stalled client cannot keep
+     *                        an upload slot (and with it other clients' updates) until the round deadline
+     */
     FederationService(FederationRun run, ClientRegistry registry, TaskBoard board, FeatureSchema schema,
-                      ModelSpec modelSpec, ModelLayout layout, LongSupplier nanoTime) {
+                      ModelSpec modelSpec, ModelLayout layout, LongSupplier nanoTime,
+                      java.util.concurrent.ScheduledExecutorService timer, long uploadIdleNanos) {
+        this.timer = timer;
+        this.uploadIdleNanos = uploadIdleNanos;
         this.run = run;
         this.registry = registry;
         this.board = board;
@@ -71,7 +82,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
 
     @Override
     public void join(JoinRequest request, StreamObserver<JoinResponse> responseObserver) {
-        try {
+        unary(responseObserver, () -> {
             String name = request.getClientName();
             if (name.isBlank() || name.length() > 128 || !name.matches("[A-Za-z0-9._:@-]+")) {
                 throw Status.INVALID_ARGUMENT.withDescription("client_name '" + name
@@ -120,18 +131,13 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             }
             ClientSession session = registry.join(name);
             log.info("client {} joined as {}", name, session.clientId());
-            responseObserver.onNext(JoinResponse.newBuilder()
+            return JoinResponse.newBuilder()
                     .setClientId(session.clientId())
                     .setSessionToken(session.token())
                     .setRunId(run.runId())
                     .setModelSpecJson(YamlConfig.toJson(modelSpec))
-                    .build());
-            responseObserver.onCompleted();
-        } catch (StatusRuntimeException e) {
-            responseObserver.onError(e);
-        } catch (RuntimeException e) {
-            responseObserver.onError(internal(e));
-        }
+                    .build();
+        });
     }
 
     @Override
@@ -231,8 +237,35 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             this.response = response;
         }
 
+        private volatile long lastActivityNanos = nanoTime.getAsLong();
+
+        /** Drops the upload if it has been silent for the idle timeout; otherwise checks again when it could be. */
+        private synchronized void checkIdle() {
+            if (failed || receiver == null) {
+                return;
+            }
+            long idle = nanoTime.getAsLong() - lastActivityNanos;
+            if (idle >= uploadIdleNanos) {
+                fail(Status.DEADLINE_EXCEEDED.withDescription("upload sent nothing for "
+                        + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(idle) + " ms after " + received
+                        + " payload bytes; dropped to free its slot (aggregation.upload-idle-timeout-seconds)")
+                        .asRuntimeException());
+                return;
+            }
+            scheduleIdleCheck(uploadIdleNanos - idle);
+        }
+
+        private void scheduleIdleCheck(long delayNanos) {
+            try {
+                timer.schedule(this::checkIdle, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The coordinator is shutting down; the call ends with it.
+            }
+        }
+
         @Override
-        public void onNext(UpdateChunk chunk) {
+        public synchronized void onNext(UpdateChunk chunk) {
+            lastActivityNanos = nanoTime.getAsLong();
             if (failed) {
                 return;
             }
@@ -334,10 +367,11 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 throw Status.RESOURCE_EXHAUSTED.withDescription("could not start upload: " + e.getMessage())
                         .asRuntimeException();
             }
+            scheduleIdleCheck(uploadIdleNanos);
         }
 
         @Override
-        public void onError(Throwable t) {
+        public synchronized void onError(Throwable t) {
             if (failed) {
                 return;
             }
@@ -347,7 +381,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
         }
 
         @Override
-        public void onCompleted() {
+        public synchronized void onCompleted() {
             if (failed) {
                 return;
             }
@@ -412,7 +446,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
 
     @Override
     public void submitEvaluation(EvaluationReport request, StreamObserver<SubmitEvaluationResponse> responseObserver) {
-        try {
+        unary(responseObserver, () -> {
             ClientSession session = authenticate(request.getClientId(), request.getSessionToken());
             RoundState r = run.current();
             if (!request.getRunId().equals(run.runId())) {
@@ -456,18 +490,13 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             if (refused.isPresent()) {
                 throw Status.FAILED_PRECONDITION.withDescription(refused.get()).asRuntimeException();
             }
-            responseObserver.onNext(SubmitEvaluationResponse.newBuilder().setAccepted(true).build());
-            responseObserver.onCompleted();
-        } catch (StatusRuntimeException e) {
-            responseObserver.onError(e);
-        } catch (RuntimeException e) {
-            responseObserver.onError(internal(e));
-        }
+            return SubmitEvaluationResponse.newBuilder().setAccepted(true).build();
+        });
     }
 
     @Override
     public void declineTask(DeclineTaskRequest request, StreamObserver<DeclineTaskResponse> responseObserver) {
-        try {
+        unary(responseObserver, () -> {
             ClientSession session = authenticate(request.getClientId(), request.getSessionToken());
             RoundState r = run.current();
             if (request.getReason().isBlank()) {
@@ -478,13 +507,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             if (recorded) {
                 log.info("client {} declined round {}: {}", session, request.getRound(), request.getReason());
             }
-            responseObserver.onNext(DeclineTaskResponse.newBuilder().setRecorded(recorded).build());
-            responseObserver.onCompleted();
-        } catch (StatusRuntimeException e) {
-            responseObserver.onError(e);
-        } catch (RuntimeException e) {
-            responseObserver.onError(internal(e));
-        }
+            return DeclineTaskResponse.newBuilder().setRecorded(recorded).build();
+        });
     }
 
     /** Names the model spec fields that differ, e.g. "hidden-sizes: coordinator [32, 16], client [64]". */
@@ -503,6 +527,28 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             }
         }
         return String.join("; ", diffs);
+    }
+
+    /** A unary handler's body: returns the response, or throws a status naming what was wrong. */
+    @FunctionalInterface
+    private interface Unary<T> {
+        T handle();
+    }
+
+    /** Runs a unary handler: its response, its status, or INTERNAL for anything unexpected. */
+    private static <T> void unary(StreamObserver<T> responseObserver, Unary<T> handler) {
+        T response;
+        try {
+            response = handler.handle();
+        } catch (StatusRuntimeException e) {
+            responseObserver.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            responseObserver.onError(internal(e));
+            return;
+        }
+        responseObserver.onNext(response);
+        responseObserver.onCompleted();
     }
 
     /** Any other failure is a coordinator bug: logged, and answered with INTERNAL rather than an anonymous UNKNOWN. */

@@ -51,12 +51,13 @@ class FederationPrivacyTest {
     FederationGrpc.FederationBlockingStub stub;
     final String schemaJson = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
 
+    private InProcessCoordinator coordinator;
+
     private void start(FederationConfig config) throws Exception {
-        String name = InProcessServerBuilder.generateName();
-        server = CoordinatorServer.create(config, InProcessServerBuilder.forName(name).directExecutor(), RunListener.NONE)
-                .start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = FederationGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        coordinator = InProcessCoordinator.start(config);
+        server = coordinator.server;
+        channel = coordinator.channel;
+        stub = FakeClient.stub(channel);
     }
 
     /** Two clients, min-fit-clients {@code minFit}, z = 1, the given aggregation and training. */
@@ -68,11 +69,8 @@ class FederationPrivacyTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
-        if (server != null) {
-            server.stop();
+        if (coordinator != null) {
+            coordinator.close();
         }
     }
 

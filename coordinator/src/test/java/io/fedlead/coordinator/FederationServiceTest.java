@@ -54,23 +54,23 @@ class FederationServiceTest {
     FederationGrpc.FederationBlockingStub stub;
     String schemaJson;
 
+    InProcessCoordinator coordinator;
+
     @BeforeEach
     void setUp() throws Exception {
-        String name = InProcessServerBuilder.generateName();
         // Two clients must join; one accepted update is enough to aggregate. Stated privacy: C = 1, z = 0.5.
         FederationConfig config = new FederationConfig("svc", null, 0, null, null, 1, 2, 1.0, 1, 10.0, 30.0, 0,
                 new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false), null, null, dir.toString(), 7L);
-        server = CoordinatorServer.create(config, InProcessServerBuilder.forName(name).directExecutor(), RunListener.NONE)
-                .start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = FederationGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        coordinator = InProcessCoordinator.start(config);
+        server = coordinator.server;
+        channel = coordinator.channel;
+        stub = FakeClient.stub(channel);
         schemaJson = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        channel.shutdownNow();
-        server.stop();
+        coordinator.close();
     }
 
     private final java.util.Map<String, FakeClient> clients = new java.util.HashMap<>();

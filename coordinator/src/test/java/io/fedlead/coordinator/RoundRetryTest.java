@@ -19,8 +19,6 @@ import io.fedlead.proto.v1.UpdateChunk;
 import io.fedlead.proto.v1.UpdateHeader;
 import io.fedlead.wire.WireLayouts;
 import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RoundRetryTest {
     @Test
     void round_tooFewUpdatesBeforeDeadline_isRedoneAndThenAggregated(@TempDir Path dir) throws Exception {
-        String name = InProcessServerBuilder.generateName();
         // Two clients, both needed; a 2 s round deadline; one retry allowed. Stated privacy: C = 1, z = 0.5.
         FederationConfig config = new FederationConfig("retry", null, 0, null, null, 1, 2, 1.0, 2, 2.0, 30.0, 1,
                 new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false), null, null, dir.toString(), 3L);
-        CoordinatorServer server = CoordinatorServer.create(config,
-                InProcessServerBuilder.forName(name).directExecutor(), RunListener.NONE).start();
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        try {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(config)) {
+            CoordinatorServer server = coordinator.server;
+            ManagedChannel channel = coordinator.channel;
             String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
             FakeClient a = FakeClient.join(channel, "unit-a", schema);
             FakeClient b = FakeClient.join(channel, "unit-b", schema);
@@ -75,9 +71,6 @@ class RoundRetryTest {
             // Only the second attempt's updates count: mean of 0.1 and 0.3 (equal example counts).
             float applied = result.model().weights().values()[5] - initial(server)[5];
             assertEquals(0.2f, applied, 1e-6);
-        } finally {
-            channel.shutdownNow();
-            server.stop();
         }
     }
 

@@ -9,8 +9,6 @@ import io.fedlead.proto.v1.UpdateChunk;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,15 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UploadSlotsTest {
     @Test
     void submitUpdate_slotBusyThenAbandonedUpload_bothClientsRetryAndAreAggregated(@TempDir Path dir) throws Exception {
-        String name = InProcessServerBuilder.generateName();
         // One upload slot; both clients needed. Stated privacy: C = 1, z = 0.5.
         FederationConfig config = new FederationConfig("slots", null, 0, null, null, 1, 2, 1.0, 2, 20.0, 30.0, 0,
                 new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false),
                 new FederationConfig.Aggregation("examples", null, 1), null, dir.toString(), 5L);
-        CoordinatorServer server = CoordinatorServer.create(config,
-                InProcessServerBuilder.forName(name).directExecutor(), RunListener.NONE).start();
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        try {
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(config)) {
+            CoordinatorServer server = coordinator.server;
+            ManagedChannel channel = coordinator.channel;
             String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
             FakeClient a = FakeClient.join(channel, "unit-a", schema);
             FakeClient b = FakeClient.join(channel, "unit-b", schema);
@@ -68,9 +64,42 @@ class UploadSlotsTest {
             assertEquals("completed", result.status(), result.reason());
             assertEquals(List.of("unit-a", "unit-b"), result.history().get(0).reported());
             assertTrue(result.history().get(0).failures().isEmpty(), result.history().get(0).failures().toString());
-        } finally {
-            channel.shutdownNow();
-            server.stop();
+        }
+    }
+
+    @Test
+    void submitUpdate_uploadStallsAfterHeader_droppedAfterIdleTimeoutFreeingTheSlot(@TempDir Path dir) throws Exception {
+        // One upload slot, a 0.5 s idle timeout. Stated privacy: C = 1, z = 0.5.
+        FederationConfig config = new FederationConfig("idle", null, 0, null, null, 1, 2, 1.0, 2, 20.0, 30.0, 0,
+                new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false),
+                new FederationConfig.Aggregation("examples", null, 1, 0.5), null, dir.toString(), 5L);
+        try (InProcessCoordinator coordinator = InProcessCoordinator.start(config)) {
+            String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
+            FakeClient a = coordinator.join("unit-a", schema);
+            FakeClient b = coordinator.join("unit-b", schema);
+            a.evaluate(a.nextTask());
+            b.evaluate(b.nextTask());
+            Task ta = a.nextTask();
+            Task tb = b.nextTask();
+            ModelLayout layout = coordinator.server.run().global().weights().layout();
+
+            CompletableFuture<SubmitUpdateResponse> stalled = new CompletableFuture<>();
+            StreamObserver<UpdateChunk> held = a.startUpload(stalled);
+            held.onNext(UpdateChunk.newBuilder().setHeader(a.header(ta, layout)
+                    .setPayloadSha256("0".repeat(64))).build());
+            // Nothing more is sent: the coordinator drops the upload on its own.
+            java.util.concurrent.ExecutionException dropped = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> stalled.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            Status status = Status.fromThrowable(dropped.getCause());
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, status.getCode());
+            assertTrue(status.getDescription().contains("upload-idle-timeout-seconds"), status.getDescription());
+
+            assertTrue(b.upload(b.header(tb, layout), layout, 0.3f).getAccepted());
+            assertTrue(a.upload(a.header(ta, layout), layout, 0.1f).getAccepted());
+            a.evaluate(a.nextTask());
+            b.evaluate(b.nextTask());
+            RunResult result = coordinator.server.run().awaitResult();
+            assertEquals(List.of("unit-a", "unit-b"), result.history().get(0).reported());
         }
     }
 }

@@ -197,9 +197,15 @@ public record FederationConfig(String runId, String host, Integer port, String s
      *                          Poisson client sampling so the accountant's assumption holds)
      * @param serverLearningRate step applied to the averaged delta (1.0 = plain FedAvg)
      * @param maxConcurrentUploads uploads staged at once; memory is this many model copies plus the running sum
+     * @param uploadIdleTimeoutSeconds an upload that sends nothing for this long is dropped, freeing its slot
      */
-    public record Aggregation(String weighting, Double serverLearningRate, Integer maxConcurrentUploads) {
+    public record Aggregation(String weighting, Double serverLearningRate, Integer maxConcurrentUploads,
+                              Double uploadIdleTimeoutSeconds) {
         public static final String FIXED_DENOMINATOR = "fixed-denominator";
+
+        public Aggregation(String weighting, Double serverLearningRate, Integer maxConcurrentUploads) {
+            this(weighting, serverLearningRate, maxConcurrentUploads, null);
+        }
 
         public Aggregation {
             weighting = weighting == null ? "examples" : weighting;
@@ -210,10 +216,13 @@ public record FederationConfig(String runId, String host, Integer port, String s
                     serverLearningRate, "must be in (0, 10]");
             maxConcurrentUploads = maxConcurrentUploads == null ? 4 : maxConcurrentUploads;
             check(maxConcurrentUploads >= 1, "aggregation.max-concurrent-uploads", maxConcurrentUploads, "must be >= 1");
+            uploadIdleTimeoutSeconds = uploadIdleTimeoutSeconds == null ? 30.0 : uploadIdleTimeoutSeconds;
+            check(uploadIdleTimeoutSeconds > 0 && uploadIdleTimeoutSeconds <= 3600, "aggregation.upload-idle-timeout-seconds",
+                    uploadIdleTimeoutSeconds, "must be in (0, 3600]");
         }
 
         public static Aggregation defaults() {
-            return new Aggregation(null, null, null);
+            return new Aggregation(null, null, null, null);
         }
 
         /** True in DP-FedAvg mode: fixed denominator and Poisson sampling. */
