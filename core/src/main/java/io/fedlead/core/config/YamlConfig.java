@@ -163,6 +163,9 @@ public final class YamlConfig {
         }
     }
 
+    /** A validation message that starts by naming its key, e.g. "'fraction-fit' is 1.5: must be in (0, 1]". */
+    private static final java.util.regex.Pattern NAMED_KEY = java.util.regex.Pattern.compile("'([a-z0-9][a-z0-9.-]*)' is ");
+
     private static IllegalArgumentException translate(JsonProcessingException e, String yaml, String source,
                                                       Class<?> type) {
         String where = source + where(location(e, yaml));
@@ -182,6 +185,16 @@ public final class YamlConfig {
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = rootIllegalArgument(v);
             String path = path(v);
+            // Validation messages of the config records start with the full key ("'training.clip-norm' is -1: ...");
+            // point at that key's line rather than at the end of the enclosing object.
+            java.util.regex.Matcher named = cause == null ? null
+                    : NAMED_KEY.matcher(String.valueOf(cause.getMessage()));
+            if (named != null && named.lookingAt()) {
+                JsonLocation keyAt = findPointer(yaml, "/" + named.group(1).replace('.', '/'));
+                if (keyAt != null) {
+                    return new IllegalArgumentException(source + where(keyAt) + ": " + cause.getMessage(), e);
+                }
+            }
             return new IllegalArgumentException(where + ": invalid value at '" + (path.isEmpty() ? "(top level)" : path)
                     + "': " + (cause != null ? cause.getMessage() : firstLine(v.getOriginalMessage())), e);
         }

@@ -57,7 +57,11 @@ class FederationConfigTest {
     @Test
     void parse_outOfRangeValue_namesKeyAndValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
-                "fraction-fit: 1.5\n", "fed.yaml", FederationConfig.class));
-        assertTrue(e.getMessage().contains("fraction-fit") && e.getMessage().contains("1.5"), e.getMessage());
+                "rounds: 3\nfraction-fit: 1.5\nseed: 4\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().startsWith("fed.yaml line 2 column 1: 'fraction-fit' is 1.5"), e.getMessage());
+        IllegalArgumentException nested = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "rounds: 3\nfraction-fit: 0.5\ntraining:\n  local-epochs: 2\n  clip-norm: -1\nseed: 4\n", "fed.yaml",
+                FederationConfig.class));
+        assertTrue(nested.getMessage().startsWith("fed.yaml line 5 column 3: 'training.clip-norm' is -1.0"), nested.getMessage());
     }
 }
