@@ -56,6 +56,10 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--max-epsilon", description = "this node's privacy budget: decline tasks that would take its own "
             + "epsilon (no sampling amplification) past it (default: no budget, epsilon still recorded)")
     Double maxEpsilon;
+    @Option(names = "--min-noise-multiplier", defaultValue = "0", description = "decline tasks whose noise multiplier "
+            + "is below this floor, whatever the coordinator asks (default ${DEFAULT-VALUE} = any; a task with z = 0 is "
+            + "always reported as a warning)")
+    double minNoiseMultiplier;
     @Option(names = "--delta", defaultValue = "1e-5", description = "delta of this node's epsilon (default ${DEFAULT-VALUE})")
     double delta;
     @Option(names = "--model-spec", description = "optional YAML model spec this node insists on")
@@ -105,7 +109,7 @@ final class ClientCommand implements Callable<Integer> {
                 : data.toAbsolutePath().resolveSibling(name + ".ledger.jsonl");
         ClientPrivacy privacy = new ClientPrivacy(Optional.of(UpdateLedger.open(ledgerPath)),
                 maxEpsilon == null ? OptionalDouble.empty() : OptionalDouble.of(maxEpsilon), delta,
-                NoiseSources.SECURE_DESCRIPTION, Clock.systemUTC());
+                NoiseSources.SECURE_DESCRIPTION, Clock.systemUTC(), minNoiseMultiplier);
         System.out.printf(Locale.ROOT, "%s: ledger %s: %d updates so far, epsilon %.4f at delta %s, budget %s%n", name,
                 ledgerPath, privacy.ledger().orElseThrow().entries().size(), privacy.epsilon(), delta,
                 maxEpsilon == null ? "none" : String.format(Locale.ROOT, "%.4f", maxEpsilon));

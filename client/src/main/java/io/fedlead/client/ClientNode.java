@@ -182,6 +182,12 @@ public final class ClientNode {
 
     private void train(Task task, ModelWeights global) throws InterruptedException {
         TrainingSettings s = task.getSettings();
+        if (s.getNoiseMultiplier() == 0) {
+            String warning = config.name() + ": WARNING: round " + task.getRound()
+                    + " asks for noise-multiplier 0: this update would be clipped but not noised (no differential privacy)";
+            log.warn(warning);
+            listener.onMessage(warning);
+        }
         Optional<String> refusal = privacy.refusal(s.getNoiseMultiplier(), s.getClippedBitStddev());
         if (refusal.isPresent()) {
             decline(task, refusal.get());

@@ -27,6 +27,7 @@ public final class ClientPrivacy {
     private final double delta;
     private final String noiseSource;
     private final Clock clock;
+    private final double minNoiseMultiplier;
     private RdpAccountant accountant = RdpAccountant.withDefaultOrders();
 
     /**
@@ -38,6 +39,19 @@ public final class ClientPrivacy {
      */
     public ClientPrivacy(Optional<UpdateLedger> ledger, OptionalDouble maxEpsilon, double delta, String noiseSource,
                          Clock clock) {
+        this(ledger, maxEpsilon, delta, noiseSource, clock, 0);
+    }
+
+    /**
+     * @param minNoiseMultiplier the client's own floor: tasks whose noise (z, or z_Δ combined with the clipping-bit
+     *                           noise) is below it are declined, whatever the coordinator asks (0 = no floor)
+     */
+    public ClientPrivacy(Optional<UpdateLedger> ledger, OptionalDouble maxEpsilon, double delta, String noiseSource,
+                         Clock clock, double minNoiseMultiplier) {
+        if (!(minNoiseMultiplier >= 0) || Double.isInfinite(minNoiseMultiplier)) {
+            throw new IllegalArgumentException("min-noise-multiplier must be >= 0 and finite, got " + minNoiseMultiplier);
+        }
+        this.minNoiseMultiplier = minNoiseMultiplier;
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.maxEpsilon = Objects.requireNonNull(maxEpsilon, "maxEpsilon");
         if (maxEpsilon.isPresent() && !(maxEpsilon.getAsDouble() > 0)) {
@@ -88,8 +102,17 @@ public final class ClientPrivacy {
                 .epsilon(delta).epsilon();
     }
 
-    /** Why this client must decline a task with these settings (it would exceed max-epsilon), or empty. */
+    /**
+     * Why this client must decline a task with these settings (its noise is below the client's floor, or it would
+     * exceed max-epsilon), or empty.
+     */
     public synchronized Optional<String> refusal(double noiseMultiplier, double clippedBitStddev) {
+        double effective = participationNoiseMultiplier(noiseMultiplier, clippedBitStddev);
+        if (effective < minNoiseMultiplier) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "client noise floor: the task's noise multiplier %.4f is below this client's min-noise-multiplier %.4f",
+                    effective, minNoiseMultiplier));
+        }
         if (maxEpsilon.isEmpty()) {
             return Optional.empty();
         }

@@ -52,6 +52,17 @@ class ClientPrivacyTest {
     }
 
     @Test
+    void refusal_taskNoiseBelowClientFloor_declinedNamingBoth(@TempDir Path dir) {
+        ClientPrivacy p = new ClientPrivacy(Optional.of(UpdateLedger.open(dir.resolve("f.ledger.jsonl"))),
+                OptionalDouble.empty(), 1e-5, NoiseSources.simulationDescription(6), CLOCK, 0.8);
+        String why = p.refusal(0.5, 0).orElseThrow();
+        assertTrue(why.contains("0.5000") && why.contains("min-noise-multiplier 0.8000"), why);
+        assertTrue(p.refusal(0.0, 0).isPresent(), "no noise is below any positive floor");
+        assertTrue(p.refusal(0.8, 0).isEmpty());
+        assertTrue(p.refusal(1.5, 0).isEmpty());
+    }
+
+    @Test
     void open_afterRestart_readsLinesBackAndKeepsTheBudget(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("a.ledger.jsonl");
         send(privacy(file, OptionalDouble.empty()), 1, 1.0);

@@ -7,6 +7,7 @@ import io.fedlead.core.config.FederationConfig;
 import io.fedlead.core.features.FeatureSchema;
 import io.fedlead.core.features.SyntheticLeadGenerator;
 import io.fedlead.core.model.LocalTrainer;
+import io.fedlead.core.model.ModelCheckpoint;
 import io.fedlead.core.model.ModelWeights;
 import io.fedlead.core.privacy.GaussianMechanism;
 import io.fedlead.core.privacy.NoiseSources;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * declines once its own budget would be exceeded while the run goes on with the others; the clients' ledgers hold the
  * SHA-256 of exactly the payloads that crossed the wire.
  */
+@SuppressWarnings("unchecked")
 class PrivacyFederationTest {
     // Stated privacy of these runs: C = 1, z = 1, δ = 1e-5, Poisson sampling at q = fraction-fit = 1.
     static final double Z = 1.0;
@@ -62,6 +65,39 @@ class PrivacyFederationTest {
         fed.startNode(ClientNodeConfig.defaults(name), data, new LocalTrainer(NoiseSources.seededForSimulation(seed)),
                 new UpdatePrivatizer(new GaussianMechanism(NoiseSources.seededForSimulation(seed + 1))),
                 ClientListener.NONE, privacy);
+    }
+
+    @Test
+    void run_poissonSamplingAtHalf_chargesQHalfPerAttemptThatReleasedUpdates(@TempDir Path dir) throws Exception {
+        SyntheticLeadGenerator gen = new SyntheticLeadGenerator(23);
+        // Four clients, each sampled with q = 0.5 per round (fixed-denominator mode); one update is enough.
+        FederationConfig config = new FederationConfig("poisson", null, 0, null, null, 3, 4, 0.5, 1, 30.0, 60.0, 10,
+                new FederationConfig.Training(1, 64, 0.1, 1.0, Z, false, false),
+                new FederationConfig.Aggregation("fixed-denominator", null, null),
+                new FederationConfig.Privacy(DELTA, 0.0), dir.toString(), 5L);
+        RunResult result;
+        try (LoopbackFederation fed = new LoopbackFederation(config, RunListener.NONE)) {
+            for (int u = 0; u < 4; u++) {
+                start(fed, SyntheticLeadGenerator.unitName(u), data(gen, u), 30 + 2L * u,
+                        ClientPrivacy.unrecorded(NoiseSources.simulationDescription(31 + 2L * u)));
+            }
+            result = fed.coordinator.run().awaitResult();
+            fed.awaitNodes();
+        }
+        assertEquals("completed", result.status(), result.reason());
+        Map<String, Object> privacy = (Map<String, Object>) ModelCheckpoint.load(result.finalModel().orElseThrow())
+                .provenance().get("privacy");
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) privacy.get("steps");
+        assertTrue(steps.size() >= 3, "at least one charged attempt per round: " + steps);
+        for (Map<String, Object> step : steps) {
+            assertEquals(0.5, ((Number) step.get("sample-rate")).doubleValue());
+        }
+        double expected = RdpAccountant.withDefaultOrders().advance(0.5, Z, steps.size()).epsilon(DELTA).epsilon();
+        assertEquals(expected, result.history().get(2).epsilon(), 1e-9);
+        assertTrue(expected < epsilon(steps.size()), "sampling at q = 0.5 costs less than q = 1");
+        // Poisson sampling: the rounds' cohorts are random subsets, not always all four clients.
+        assertTrue(result.history().stream().anyMatch(s -> s.selected().size() < 4)
+                || result.history().stream().anyMatch(s -> s.attempts() > 1), result.history().toString());
     }
 
     @Test
