@@ -28,6 +28,19 @@ final class InProcessCoordinator implements AutoCloseable {
         return FakeClient.join(channel, clientName, schemaJson);
     }
 
+    /** Joins synthetic-schema clients and has each report its evaluation of the initial model, as round 1 waits for. */
+    java.util.List<FakeClient> joinAndEvaluateInitial(String... names) {
+        String schema = new io.fedlead.core.features.SyntheticLeadGenerator(1).schema().toCanonicalJson();
+        java.util.List<FakeClient> clients = new java.util.ArrayList<>();
+        for (String name : names) {
+            clients.add(join(name, schema));
+        }
+        for (FakeClient c : clients) {
+            c.evaluate(c.nextTask());
+        }
+        return clients;
+    }
+
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow();

@@ -41,11 +41,9 @@ class RoundRetryTest {
         try (InProcessCoordinator coordinator = InProcessCoordinator.start(config)) {
             CoordinatorServer server = coordinator.server;
             ManagedChannel channel = coordinator.channel;
-            String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
-            FakeClient a = FakeClient.join(channel, "unit-a", schema);
-            FakeClient b = FakeClient.join(channel, "unit-b", schema);
-            a.evaluate(a.nextTask());
-            b.evaluate(b.nextTask());
+            List<FakeClient> ab = coordinator.joinAndEvaluateInitial("unit-a", "unit-b");
+            FakeClient a = ab.get(0);
+            FakeClient b = ab.get(1);
 
             // Attempt 1: only unit-a answers; unit-b stays silent past the deadline.
             Task first = a.nextTask();

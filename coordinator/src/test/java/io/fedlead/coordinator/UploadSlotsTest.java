@@ -35,11 +35,9 @@ class UploadSlotsTest {
         try (InProcessCoordinator coordinator = InProcessCoordinator.start(config)) {
             CoordinatorServer server = coordinator.server;
             ManagedChannel channel = coordinator.channel;
-            String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
-            FakeClient a = FakeClient.join(channel, "unit-a", schema);
-            FakeClient b = FakeClient.join(channel, "unit-b", schema);
-            a.evaluate(a.nextTask());
-            b.evaluate(b.nextTask());
+            List<FakeClient> ab = coordinator.joinAndEvaluateInitial("unit-a", "unit-b");
+            FakeClient a = ab.get(0);
+            FakeClient b = ab.get(1);
             Task ta = a.nextTask();
             Task tb = b.nextTask();
             ModelLayout layout = server.run().global().weights().layout();
@@ -74,11 +72,9 @@ class UploadSlotsTest {
                 new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false),
                 new FederationConfig.Aggregation("examples", null, 1, 0.5), null, dir.toString(), 5L);
         try (InProcessCoordinator coordinator = InProcessCoordinator.start(config)) {
-            String schema = new SyntheticLeadGenerator(1).schema().toCanonicalJson();
-            FakeClient a = coordinator.join("unit-a", schema);
-            FakeClient b = coordinator.join("unit-b", schema);
-            a.evaluate(a.nextTask());
-            b.evaluate(b.nextTask());
+            List<FakeClient> ab = coordinator.joinAndEvaluateInitial("unit-a", "unit-b");
+            FakeClient a = ab.get(0);
+            FakeClient b = ab.get(1);
             Task ta = a.nextTask();
             Task tb = b.nextTask();
             ModelLayout layout = coordinator.server.run().global().weights().layout();
