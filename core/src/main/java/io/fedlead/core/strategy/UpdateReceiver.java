@@ -9,11 +9,14 @@ import java.nio.ByteBuffer;
  */
 public interface UpdateReceiver {
     /**
-     * Decodes the chunk's remaining bytes as little-endian float32 and consumes them (position moves to limit).
-     * Chunks may have any length, including ones that split a float across two chunks.
+     * Takes the chunk's remaining bytes as little-endian float32 and consumes them (position moves to limit).
+     * Chunks may have any length, including ones that split a float across two chunks. Chunks of 64 KB or more
+     * are kept by reference, not copied, until {@link #finish()} or {@link #abort()} returns: the caller must
+     * not change their bytes before then (gRPC hands over each parsed message's own array, so the coordinator
+     * never does). Shorter chunks are copied at once.
      *
      * @throws IllegalArgumentException if the payload would exceed 4 * parameter count bytes (the receiver is
-     *                                  then closed and its scratch released)
+     *                                  then closed and its chunks released)
      * @throws IllegalStateException    if the receiver was already finished or aborted
      */
     void accept(ByteBuffer littleEndianChunk);
@@ -27,7 +30,7 @@ public interface UpdateReceiver {
      */
     AcceptedUpdate finish();
 
-    /** Discards the upload and releases its scratch buffer; does nothing if already closed. */
+    /** Discards the upload and releases its chunks and upload slot; does nothing if already closed. */
     void abort();
 
     /** Payload bytes accepted so far. */

@@ -397,6 +397,60 @@ class StreamingAggregatorTest {
     }
 
     @Test
+    void finish_mixedChunkSizesHeapAndDirect_equalFedAvgAndExactNorm() {
+        // Chunk lengths cycle through sizes below and above the 64 KB retain threshold, odd lengths that split
+        // floats between a staged and a retained chunk, and one just under the threshold; every other chunk is a
+        // direct buffer. Exercises staging, sealing, retained views, one-float carry segments and the rotated
+        // fold start (4 stripes).
+        int size = 3 * StreamingAggregator.STRIPE_FLOATS + 1001;
+        ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        int[] lengths = {1, 70_001, 3, 65_536, 131_075, 2, 5, StreamingAggregator.MIN_RETAINED_BYTES - 1, 300_000};
+        List<WeightedUpdate> updates = randomUpdates(4, size, 31);
+        StreamingAggregator agg = new StreamingAggregator(big, Weighting.EXAMPLES);
+        for (int k = 0; k < updates.size(); k++) {
+            UpdateReceiver r = agg.begin("c" + k, updates.get(k).exampleCount());
+            byte[] b = bytes(updates.get(k).update());
+            int chunk = 0;
+            for (int off = 0; off < b.length; chunk++) {
+                int n = Math.min(lengths[(chunk + k) % lengths.length], b.length - off);
+                ByteBuffer piece;
+                if (chunk % 2 == 0) {
+                    piece = ByteBuffer.wrap(b, off, n);
+                } else {
+                    piece = ByteBuffer.allocateDirect(n);
+                    piece.put(b, off, n).flip();
+                }
+                r.accept(piece);
+                off += n;
+            }
+            double exact = 0;
+            for (float v : updates.get(k).update()) {
+                exact += (double) v * v;
+            }
+            AcceptedUpdate a = r.finish();
+            assertEquals(Math.sqrt(exact), a.l2Norm(), 1e-6 * Math.sqrt(exact), "client " + k);
+        }
+        assertClose(FedAvg.aggregate(updates, Weighting.EXAMPLES), agg.mean(), 1e-6);
+    }
+
+    @Test
+    void finish_nanInRetainedChunk_rejectedWithIndexAndSumUnchanged() {
+        int size = 2 * StreamingAggregator.STRIPE_FLOATS;
+        ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        StreamingAggregator agg = new StreamingAggregator(big, Weighting.UNIFORM);
+        float[] ones = new float[size];
+        java.util.Arrays.fill(ones, 1f);
+        submit(agg, "good", new WeightedUpdate(ones, 1), 1 << 18);
+        float[] bad = ones.clone();
+        bad[size - 7] = Float.NEGATIVE_INFINITY;
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> submit(agg, "bad", new WeightedUpdate(bad, 1), 1 << 18));
+        assertTrue(e.getMessage().contains("-Infinity at index " + (size - 7)) && e.getMessage().contains("'w'"),
+                e.getMessage());
+        assertArrayEquals(ones, agg.sumDividedBy(1));
+    }
+
+    @Test
     void abort_afterPartialUpload_pooledBuffersDoNotLeakIntoNextUpload() {
         // One slot, so the next upload reuses the aborted one's pooled buffers; any state left from the aborted
         // partial upload (500 x 1000^2 = 5e8 of squares) would change the next norm.
