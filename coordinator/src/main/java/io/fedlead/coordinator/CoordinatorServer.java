@@ -115,7 +115,8 @@ public final class CoordinatorServer {
 
     public CoordinatorServer start() throws IOException {
         server.start();
-        log.info("coordinator listening on {}", server.getListenSockets());
+        log.info("coordinator listening on {}; aggregation kernel: {}", server.getListenSockets(),
+                io.fedlead.core.strategy.StreamingAggregator.defaultKernel());
         runThread.start();
         return this;
     }

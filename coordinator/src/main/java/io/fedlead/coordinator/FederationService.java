@@ -287,11 +287,12 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                                 + header.getTotalBytes() + " (got at least " + (received + data.size()) + ")")
                                 .asRuntimeException();
                     }
-                    // One buffer per chunk (zero-copy for the flat ByteStrings gRPC parses), so a float never
-                    // straddles two buffers.
-                    java.nio.ByteBuffer b = data.asReadOnlyByteBuffer();
-                    digest.update(b.duplicate());
-                    receiver.accept(b);
+                    // Views of the message's own array (UpdateChunkMarshaller gives each message a fresh one), not
+                    // copies: the aggregator keeps them until the upload finishes and reads vectors from the array.
+                    for (java.nio.ByteBuffer b : io.fedlead.wire.Chunks.arrayBuffers(data)) {
+                        digest.update(b.duplicate());
+                        receiver.accept(b);
+                    }
                     received += data.size();
                 }
             } catch (StatusRuntimeException e) {

@@ -1,7 +1,12 @@
 package io.fedlead.wire;
 
+import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +33,55 @@ public final class Chunks {
         List<ByteString> out = new ArrayList<>(payload.size() / size + 1);
         for (int off = 0; off < payload.size(); off += size) {
             out.add(payload.substring(off, Math.min(payload.size(), off + size)));
+        }
+        return out;
+    }
+
+    /**
+     * The bytes of {@code data}, in order, as ByteBuffers over its own backing arrays, without copying: one buffer
+     * for a flat ByteString (what a parsed message holds), one per piece for a rope. {@link ByteString} itself
+     * only hands out read-only buffers, which hide their array; the coordinator's aggregator loads vectors from
+     * the array. The buffers are writable views of immutable bytes: callers must not write to them. A piece that
+     * protobuf passes as a transient (non-lazy) write is copied, since its array may be reused.
+     */
+    public static List<ByteBuffer> arrayBuffers(ByteString data) {
+        List<ByteBuffer> out = new ArrayList<>(1);
+        try {
+            UnsafeByteOperations.unsafeWriteTo(data, new ByteOutput() {
+                @Override
+                public void write(byte value) {
+                    out.add(ByteBuffer.wrap(new byte[]{value}));
+                }
+
+                @Override
+                public void write(byte[] value, int offset, int length) {
+                    out.add(ByteBuffer.wrap(java.util.Arrays.copyOfRange(value, offset, offset + length)));
+                }
+
+                @Override
+                public void writeLazy(byte[] value, int offset, int length) {
+                    out.add(ByteBuffer.wrap(value, offset, length).slice());
+                }
+
+                @Override
+                public void write(ByteBuffer value) {
+                    ByteBuffer copy = ByteBuffer.allocate(value.remaining());
+                    copy.put(value).flip();
+                    out.add(copy);
+                }
+
+                @Override
+                public void writeLazy(ByteBuffer value) {
+                    if (value.hasArray()) {
+                        out.add(ByteBuffer.wrap(value.array(), value.arrayOffset() + value.position(),
+                                value.remaining()).slice());
+                    } else {
+                        out.add(value.slice());
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a ByteString's own buffers", e);
         }
         return out;
     }

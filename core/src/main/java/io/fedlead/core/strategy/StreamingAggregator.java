@@ -84,6 +84,8 @@ public final class StreamingAggregator {
     private final ModelLayout layout;
     private final Weighting weighting;
     private final Options options;
+    /** Whether the Vector API kernel ({@link VectorFold}) is used; otherwise the scalar one. */
+    private final boolean vector;
     private final int parameterCount;
     private final long expectedBytes;
     /** Start index of each tensor in the flat vector, for naming a bad value's tensor. */
@@ -126,7 +128,20 @@ public final class StreamingAggregator {
         this(layout, weighting, Options.defaults());
     }
 
+    /**
+     * Uses the Vector API kernel when the JVM runs with {@code --add-modules jdk.incubator.vector} (unless the
+     * system property {@code fedlead.aggregator.scalar} is true), else the scalar kernel; both give the same sums.
+     */
     public StreamingAggregator(ModelLayout layout, Weighting weighting, Options options) {
+        this(layout, weighting, options, VectorFold.AVAILABLE && !Boolean.getBoolean("fedlead.aggregator.scalar"));
+    }
+
+    /** With an explicit kernel (tests run both). */
+    StreamingAggregator(ModelLayout layout, Weighting weighting, Options options, boolean vector) {
+        if (vector && !VectorFold.AVAILABLE) {
+            throw new IllegalStateException("the vector kernel needs the JVM option --add-modules jdk.incubator.vector");
+        }
+        this.vector = vector;
         this.layout = Objects.requireNonNull(layout, "layout");
         this.weighting = Objects.requireNonNull(weighting, "weighting");
         this.options = Objects.requireNonNull(options, "options");
@@ -151,6 +166,25 @@ public final class StreamingAggregator {
         for (int k = 0; k < stripeLocks.length; k++) {
             stripeLocks[k] = new Object();
         }
+    }
+
+    /** The fold kernel in use, for logs: "vector (256-bit vectors, 8 floats)" or "scalar". */
+    public String kernel() {
+        return describeKernel(vector);
+    }
+
+    /**
+     * The kernel new aggregators in this JVM get, for the coordinator's start-up log: "vector (...)", or "scalar
+     * (...)" with the JVM option that enables the vector one.
+     */
+    public static String defaultKernel() {
+        boolean vector = VectorFold.AVAILABLE && !Boolean.getBoolean("fedlead.aggregator.scalar");
+        return vector ? describeKernel(true) : VectorFold.AVAILABLE ? "scalar (fedlead.aggregator.scalar=true)"
+                : "scalar (run the JVM with --add-modules jdk.incubator.vector for the vector kernel, ~1.4x faster)";
+    }
+
+    private static String describeKernel(boolean vector) {
+        return vector ? "vector (" + VectorFold.describe() + ")" : "scalar";
     }
 
     public ModelLayout layout() {
@@ -306,11 +340,11 @@ public final class StreamingAggregator {
      * Sum of squares of the segments' floats accumulated in double: float squares cannot overflow it, so only
      * NaN/infinity make it non-finite. The slow, exact path, taken only when the fast float pass was not finite.
      */
-    private static double exactSumOfSquares(List<FloatBuffer> segments) {
+    private static double exactSumOfSquares(List<ByteBuffer> segments) {
         double total = 0;
-        for (FloatBuffer seg : segments) {
-            for (int i = 0, n = seg.limit(); i < n; i++) {
-                float v = seg.get(i);
+        for (ByteBuffer seg : segments) {
+            for (int i = 0, n = seg.limit() >>> 2; i < n; i++) {
+                float v = seg.getFloat(i << 2);
                 total += (double) v * v;
             }
         }
@@ -318,17 +352,18 @@ public final class StreamingAggregator {
     }
 
     /** Index and value of the first non-finite float across the segments, or -1 (rejection path only). */
-    private static long firstNonFinite(List<FloatBuffer> segments, float[] valueOut) {
+    private static long firstNonFinite(List<ByteBuffer> segments, float[] valueOut) {
         long base = 0;
-        for (FloatBuffer seg : segments) {
-            for (int i = 0, n = seg.limit(); i < n; i++) {
-                float v = seg.get(i);
+        for (ByteBuffer seg : segments) {
+            int n = seg.limit() >>> 2;
+            for (int i = 0; i < n; i++) {
+                float v = seg.getFloat(i << 2);
                 if (!Float.isFinite(v)) {
                     valueOut[0] = v;
                     return base + i;
                 }
             }
-            base += seg.limit();
+            base += n;
         }
         return -1;
     }
@@ -358,12 +393,12 @@ public final class StreamingAggregator {
     }
 
     /**
-     * One upload. Chunks are kept, not copied: each chunk's whole floats become a little-endian
-     * {@link FloatBuffer} view (a segment) over the caller's bytes, a float split across two chunks becomes a
-     * one-float segment, and chunks shorter than {@link #MIN_RETAINED_BYTES} are first gathered in a staging
-     * buffer, so the number of segments stays below about 2 x payload / 64 KB whatever the chunking. Each
-     * segment is validated when it arrives (pass 1: squares into L1-resident lanes, no copy kept); finish()
-     * decodes the segments again block by block into an L1 buffer and folds each block into the sum (pass 2).
+     * One upload. Array-backed chunks are kept, not copied: each chunk's whole floats become a little-endian
+     * {@link ByteBuffer} view (a segment) over the caller's array, a float split across two chunks becomes a
+     * one-float segment, and chunks shorter than {@link #MIN_RETAINED_BYTES} (or not backed by an accessible
+     * array: direct and read-only buffers) are first copied into a staging buffer, so the number of segments stays below about 2 x payload / 64 KB whatever the chunking. Each
+     * segment is validated when it arrives (pass 1: its sum of squares, no copy kept); finish() reads the
+     * segments again and folds them into the sum block by block (pass 2).
      */
     private final class Receiver implements UpdateReceiver {
         private final String clientId;
@@ -371,8 +406,8 @@ public final class StreamingAggregator {
         private final float weight;
         private final long generationAtBegin;
         private final Set<String> clients;
-        /** Whole floats of the payload, in order; null once the receiver is closed. */
-        private List<FloatBuffer> segments = new ArrayList<>();
+        /** Whole floats of the payload, in order, as little-endian buffers; null once the receiver is closed. */
+        private List<ByteBuffer> segments = new ArrayList<>();
         /** segmentStarts[i] = index of segment i's first float in the payload. */
         private int[] segmentStarts = new int[16];
         private int floats;
@@ -382,9 +417,12 @@ public final class StreamingAggregator {
         /** Bytes of a float split across chunks, waiting for the rest. */
         private final byte[] carry = new byte[4];
         private int carryLength;
-        /** L1-resident decode buffer (both passes) and the validation lanes: lanes[j] sums squares of block[j]. */
-        private final float[] block = new float[BLOCK_FLOATS];
-        private final float[] lanes = new float[BLOCK_FLOATS];
+        /**
+         * Scalar kernel only (null with the vector kernel): L1-resident decode buffer (both passes) and the
+         * validation lanes, lanes[j] summing the squares of block[j].
+         */
+        private final float[] block = vector ? null : new float[BLOCK_FLOATS];
+        private final float[] lanes = vector ? null : new float[BLOCK_FLOATS];
         private int blockFill;
         private int blocksSinceDrain;
         /** Sum of squares of the values validated so far (drained lanes). */
@@ -414,7 +452,8 @@ public final class StreamingAggregator {
             littleEndianChunk.position(littleEndianChunk.limit());
             bytes += length;
             while (in.hasRemaining()) {
-                if ((staging == null || staging.position() == 0) && in.remaining() >= MIN_RETAINED_BYTES) {
+                if ((staging == null || staging.position() == 0) && in.remaining() >= MIN_RETAINED_BYTES
+                        && in.hasArray()) {
                     ingest(in);
                     return;
                 }
@@ -451,13 +490,13 @@ public final class StreamingAggregator {
                 float v = Float.intBitsToFloat((carry[0] & 0xff) | (carry[1] & 0xff) << 8
                         | (carry[2] & 0xff) << 16 | (carry[3] & 0xff) << 24);
                 carryLength = 0;
-                addSegment(FloatBuffer.wrap(new float[]{v}));
+                addSegment(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, v));
             }
             int whole = in.remaining() >>> 2;
             if (whole > 0) {
-                // slice() resets the byte order to big-endian, so set it on the slice; the float view is then a
-                // straight copy source on little-endian hardware.
-                addSegment(in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+                // Every segment is array-backed (retained chunks are, staging buffers are); the vector kernel
+                // reads the array. slice() resets the byte order to big-endian, so set it on the slice.
+                addSegment(in.slice().limit(whole << 2).order(ByteOrder.LITTLE_ENDIAN));
                 in.position(in.position() + (whole << 2));
             }
             while (in.hasRemaining()) {
@@ -465,17 +504,26 @@ public final class StreamingAggregator {
             }
         }
 
-        /** Pass 1: squares of the segment's floats into the lanes, one L1 block at a time. */
-        private void addSegment(FloatBuffer segment) {
+        /**
+         * Pass 1: the squares of the segment's floats, straight from its bytes (vector kernel) or one L1 block at
+         * a time through the lanes (scalar kernel).
+         */
+        private void addSegment(ByteBuffer segment) {
+            int count = segment.limit() >>> 2;
             if (segments.size() == segmentStarts.length) {
                 segmentStarts = java.util.Arrays.copyOf(segmentStarts, 2 * segmentStarts.length);
             }
             segmentStarts[segments.size()] = floats;
             segments.add(segment);
-            floats += segment.limit();
-            for (int i = 0, n = segment.limit(); i < n; ) {
-                int k = Math.min(BLOCK_FLOATS - blockFill, n - i);
-                segment.get(i, block, blockFill, k);
+            floats += count;
+            if (vector) {
+                sumOfSquares += VectorFold.sumOfSquares(segment, count);
+                return;
+            }
+            FloatBuffer view = segment.asFloatBuffer();
+            for (int i = 0; i < count; ) {
+                int k = Math.min(BLOCK_FLOATS - blockFill, count - i);
+                view.get(i, block, blockFill, k);
                 i += k;
                 blockFill += k;
                 if (blockFill == BLOCK_FLOATS) {
@@ -523,10 +571,12 @@ public final class StreamingAggregator {
                     throw new IllegalArgumentException("client " + clientId + ": update payload has " + bytes
                             + " bytes, expected " + expectedBytes + " (4 x " + parameterCount + " parameters)");
                 }
-                if (blockFill > 0) {
-                    squareBlock(blockFill);
+                if (!vector) {
+                    if (blockFill > 0) {
+                        squareBlock(blockFill);
+                    }
+                    drainLanes();
                 }
-                drainLanes();
                 double sumSq = sumOfSquares;
                 if (!Double.isFinite(sumSq)) {
                     sumSq = exactSumOfSquares(segments);
@@ -591,19 +641,27 @@ public final class StreamingAggregator {
                 synchronized (stripeLocks[k]) {
                     for (int b = firstBlock; b < endBlock; b++) {
                         float[] s = sum[b];
+                        float[] c = compensation[b];
                         int length = s.length;
                         for (int filled = 0; filled < length; ) {
-                            FloatBuffer seg = segments.get(segment);
-                            int n = Math.min(length - filled, seg.limit() - offset);
-                            seg.get(offset, block, filled, n);
+                            ByteBuffer seg = segments.get(segment);
+                            int segmentFloats = seg.limit() >>> 2;
+                            int n = Math.min(length - filled, segmentFloats - offset);
+                            if (vector) {
+                                VectorFold.fold(seg, offset, s, c, filled, n, weight);
+                            } else {
+                                seg.asFloatBuffer().get(offset, block, filled, n);
+                            }
                             filled += n;
                             offset += n;
-                            if (offset == seg.limit()) {
+                            if (offset == segmentFloats) {
                                 segment++;
                                 offset = 0;
                             }
                         }
-                        foldBlock(s, compensation[b], block, weight, length);
+                        if (!vector) {
+                            foldBlock(s, c, block, weight, length);
+                        }
                     }
                 }
             }

@@ -25,7 +25,49 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Runs with the vector kernel; {@link StreamingAggregatorScalarTest} runs every test again with the scalar one. */
 class StreamingAggregatorTest {
+    /** The kernel under test. */
+    boolean vector() {
+        return true;
+    }
+
+    StreamingAggregator create(ModelLayout layout, Weighting weighting) {
+        return create(layout, weighting, StreamingAggregator.Options.defaults());
+    }
+
+    StreamingAggregator create(ModelLayout layout, Weighting weighting, StreamingAggregator.Options options) {
+        return new StreamingAggregator(layout, weighting, options, vector());
+    }
+
+    @Test
+    void kernel_isTheOneUnderTest() {
+        if (vector()) {
+            assertTrue(VectorFold.AVAILABLE, "the build runs tests with --add-modules jdk.incubator.vector; "
+                    + "add it to the JVM options to run this test outside Maven");
+        }
+        String kernel = create(TINY, Weighting.UNIFORM).kernel();
+        assertEquals(vector() ? "vector (" : "scalar", kernel.substring(0, vector() ? 8 : 6), kernel);
+    }
+
+    @Test
+    void vectorAndScalarKernels_bitIdenticalSumsAndNorms() {
+        // Same updates, odd chunking (split floats, staged and retained chunks), both kernels: the fold does the
+        // same float operations per element in the same order, so the sums must agree bit for bit; the norms
+        // come from differently ordered float accumulations and agree to float precision.
+        int size = StreamingAggregator.STRIPE_FLOATS + 3 * StreamingAggregator.BLOCK_FLOATS + 13;
+        ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        List<WeightedUpdate> updates = randomUpdates(5, size, 41);
+        StreamingAggregator scalar = new StreamingAggregator(big, Weighting.EXAMPLES,
+                StreamingAggregator.Options.defaults(), false);
+        StreamingAggregator mine = create(big, Weighting.EXAMPLES);
+        for (int k = 0; k < updates.size(); k++) {
+            AcceptedUpdate a = submit(scalar, "c" + k, updates.get(k), 65_539);
+            AcceptedUpdate b = submit(mine, "c" + k, updates.get(k), 65_539);
+            assertEquals(a.l2Norm(), b.l2Norm(), 1e-6 * a.l2Norm(), "client " + k);
+        }
+        assertArrayEquals(scalar.sumDividedBy(1), mine.sumDividedBy(1));
+    }
     // 50*20 + 20 = 1020 parameters in two named tensors.
     private static final ModelLayout LAYOUT = new ModelLayout(List.of(
             new TensorSpec("0_W", List.of(50L, 20L)), new TensorSpec("0_b", List.of(20L))));
@@ -72,7 +114,7 @@ class StreamingAggregatorTest {
     void mean_randomUpdatesAnyChunkSize_equalsFedAvg(int chunkSize) {
         List<WeightedUpdate> updates = randomUpdates(10, LAYOUT.parameterCount(), chunkSize);
         for (Weighting weighting : Weighting.values()) {
-            StreamingAggregator agg = new StreamingAggregator(LAYOUT, weighting);
+            StreamingAggregator agg = create(LAYOUT, weighting);
             for (int k = 0; k < updates.size(); k++) {
                 submit(agg, "c" + k, updates.get(k), chunkSize);
             }
@@ -83,7 +125,7 @@ class StreamingAggregatorTest {
 
     @Test
     void mean_threeClientsByExamples_handComputed() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.EXAMPLES);
+        StreamingAggregator agg = create(TINY, Weighting.EXAMPLES);
         submit(agg, "a", new WeightedUpdate(new float[]{1f, 2f, 0f}, 1), 4);
         submit(agg, "b", new WeightedUpdate(new float[]{3f, 0f, 8f}, 2), 4);
         AcceptedUpdate last = submit(agg, "c", new WeightedUpdate(new float[]{-1f, 4f, 0f}, 5), 4);
@@ -96,7 +138,7 @@ class StreamingAggregatorTest {
 
     @Test
     void sumDividedBy_uniform_fixedDenominator() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM);
         submit(agg, "a", new WeightedUpdate(new float[]{1f, 2f, 0f}, 1), 4);
         submit(agg, "b", new WeightedUpdate(new float[]{3f, 0f, 8f}, 2), 4);
         submit(agg, "c", new WeightedUpdate(new float[]{-1f, 4f, 0f}, 5), 4);
@@ -110,7 +152,7 @@ class StreamingAggregatorTest {
     void sumDividedBy_smallUpdatesAfterHugeOne_compensatedSumKeepsThem() {
         // 2^24 + 1 rounds back to 2^24 in float, so a plain float sum would stay at 16777216 forever; the
         // compensated sum must reach 2^24 + 100 = 16777316 (a float, since it is even).
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM,
                 new StreamingAggregator.Options(1, OptionalDouble.empty()));
         submit(agg, "big", new WeightedUpdate(new float[]{16777216f, 0f, 0f}, 1), 12);
         for (int k = 0; k < 100; k++) {
@@ -124,17 +166,17 @@ class StreamingAggregatorTest {
 
     @Test
     void sumDividedBy_noUpdates_zeros() {
-        assertArrayEquals(new float[3], new StreamingAggregator(TINY, Weighting.UNIFORM).sumDividedBy(2.5));
+        assertArrayEquals(new float[3], create(TINY, Weighting.UNIFORM).sumDividedBy(2.5));
     }
 
     @Test
     void mean_noUpdates_illegalState() {
-        assertThrows(IllegalStateException.class, () -> new StreamingAggregator(TINY, Weighting.UNIFORM).mean());
+        assertThrows(IllegalStateException.class, () -> create(TINY, Weighting.UNIFORM).mean());
     }
 
     @Test
     void finish_nanInSecondTensor_rejectedNamingTensorAndSumUnchanged() {
-        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM);
+        StreamingAggregator agg = create(LAYOUT, Weighting.UNIFORM);
         List<WeightedUpdate> good = randomUpdates(2, LAYOUT.parameterCount(), 5);
         submit(agg, "good0", good.get(0), 4096);
         submit(agg, "good1", good.get(1), 4096);
@@ -154,7 +196,7 @@ class StreamingAggregatorTest {
 
     @Test
     void finish_infinityInFirstTensor_rejectedNamingTensor() {
-        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM);
+        StreamingAggregator agg = create(LAYOUT, Weighting.UNIFORM);
         float[] bad = new float[LAYOUT.parameterCount()];
         bad[21] = Float.NEGATIVE_INFINITY;
         var e = assertThrows(IllegalArgumentException.class,
@@ -167,7 +209,7 @@ class StreamingAggregatorTest {
     @Test
     void finish_hugeFiniteValues_acceptedWithExactNorm() {
         // 1e20^2 overflows float: the float-accumulated validation must fall back, not call this non-finite.
-        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM);
+        StreamingAggregator agg = create(LAYOUT, Weighting.UNIFORM);
         float[] u = new float[LAYOUT.parameterCount()];
         u[5] = 3e20f;
         u[1019] = -4e20f;
@@ -182,13 +224,13 @@ class StreamingAggregatorTest {
         for (float v : u.update()) {
             exact += (double) v * v;
         }
-        AcceptedUpdate a = submit(new StreamingAggregator(LAYOUT, Weighting.UNIFORM), "c", u, 7);
+        AcceptedUpdate a = submit(create(LAYOUT, Weighting.UNIFORM), "c", u, 7);
         assertEquals(Math.sqrt(exact), a.l2Norm(), 1e-6 * Math.sqrt(exact));
     }
 
     @Test
     void finish_tooFewBytes_rejectedWithCounts() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM);
         UpdateReceiver r = agg.begin("a", 1);
         r.accept(ByteBuffer.wrap(new byte[10]));
         var e = assertThrows(IllegalArgumentException.class, r::finish);
@@ -198,7 +240,7 @@ class StreamingAggregatorTest {
 
     @Test
     void accept_tooManyBytes_rejectedImmediatelyAndSlotReleased() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM,
                 new StreamingAggregator.Options(1, OptionalDouble.empty()));
         UpdateReceiver r = agg.begin("a", 1);
         r.accept(ByteBuffer.wrap(new byte[8]));
@@ -213,7 +255,7 @@ class StreamingAggregatorTest {
 
     @Test
     void finish_normAboveBound_rejected() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM,
                 new StreamingAggregator.Options(2, OptionalDouble.of(4.9)));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> submit(agg, "a", new WeightedUpdate(new float[]{3f, 4f, 0f}, 1), 4));
@@ -224,7 +266,7 @@ class StreamingAggregatorTest {
 
     @Test
     void accept_bigEndianDirectBuffer_decodedAsLittleEndianAndConsumed() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM);
         byte[] b = bytes(new float[]{1.5f, -2f, 7f});
         ByteBuffer direct = ByteBuffer.allocateDirect(b.length).order(ByteOrder.BIG_ENDIAN);
         direct.put(b).flip();
@@ -239,7 +281,7 @@ class StreamingAggregatorTest {
 
     @Test
     void begin_allSlotsBusy_failsFastUntilOneIsReleased() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM,
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM,
                 new StreamingAggregator.Options(2, OptionalDouble.empty()));
         UpdateReceiver a = agg.begin("a", 1);
         agg.begin("b", 1);
@@ -255,7 +297,7 @@ class StreamingAggregatorTest {
 
     @Test
     void begin_sameClientTwice_rejectedUntilFirstAborted() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM);
         UpdateReceiver first = agg.begin("a", 1);
         var e = assertThrows(IllegalStateException.class, () -> agg.begin("a", 1));
         assertTrue(e.getMessage().contains("client a already"), e.getMessage());
@@ -267,13 +309,13 @@ class StreamingAggregatorTest {
     @Test
     void begin_zeroExamplesWithExampleWeighting_rejected() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new StreamingAggregator(TINY, Weighting.EXAMPLES).begin("a", 0));
+                () -> create(TINY, Weighting.EXAMPLES).begin("a", 0));
         assertTrue(e.getMessage().contains("client a") && e.getMessage().contains("got 0"), e.getMessage());
     }
 
     @Test
     void reset_clearsSumAndStaleUploadCannotFinish() {
-        StreamingAggregator agg = new StreamingAggregator(TINY, Weighting.UNIFORM);
+        StreamingAggregator agg = create(TINY, Weighting.UNIFORM);
         submit(agg, "a", new WeightedUpdate(new float[]{1f, 1f, 1f}, 1), 4);
         UpdateReceiver stale = agg.begin("b", 1);
         stale.accept(ByteBuffer.wrap(bytes(new float[]{5f, 5f, 5f})));
@@ -291,11 +333,11 @@ class StreamingAggregatorTest {
     void finish_eightConcurrentUploaders_equalsSequential() throws Exception {
         int clients = 64;
         List<WeightedUpdate> updates = randomUpdates(clients, LAYOUT.parameterCount(), 77);
-        StreamingAggregator sequential = new StreamingAggregator(LAYOUT, Weighting.EXAMPLES);
+        StreamingAggregator sequential = create(LAYOUT, Weighting.EXAMPLES);
         for (int k = 0; k < clients; k++) {
             submit(sequential, "c" + k, updates.get(k), 1001);
         }
-        StreamingAggregator concurrent = new StreamingAggregator(LAYOUT, Weighting.EXAMPLES,
+        StreamingAggregator concurrent = create(LAYOUT, Weighting.EXAMPLES,
                 new StreamingAggregator.Options(8, OptionalDouble.empty()));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -330,7 +372,7 @@ class StreamingAggregatorTest {
         // index, and a mean taken while a fold is half-way through its stripes would differ between stripes.
         int size = 2 * StreamingAggregator.STRIPE_FLOATS + 5;
         ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
-        StreamingAggregator agg = new StreamingAggregator(big, Weighting.UNIFORM,
+        StreamingAggregator agg = create(big, Weighting.UNIFORM,
                 new StreamingAggregator.Options(2, OptionalDouble.empty()));
         int clients = 40;
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -384,7 +426,7 @@ class StreamingAggregatorTest {
         int size = 300_001;
         ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
         List<WeightedUpdate> updates = randomUpdates(3, size, 21);
-        StreamingAggregator agg = new StreamingAggregator(big, Weighting.EXAMPLES);
+        StreamingAggregator agg = create(big, Weighting.EXAMPLES);
         for (int k = 0; k < updates.size(); k++) {
             double exact = 0;
             for (float v : updates.get(k).update()) {
@@ -406,7 +448,7 @@ class StreamingAggregatorTest {
         ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
         int[] lengths = {1, 70_001, 3, 65_536, 131_075, 2, 5, StreamingAggregator.MIN_RETAINED_BYTES - 1, 300_000};
         List<WeightedUpdate> updates = randomUpdates(4, size, 31);
-        StreamingAggregator agg = new StreamingAggregator(big, Weighting.EXAMPLES);
+        StreamingAggregator agg = create(big, Weighting.EXAMPLES);
         for (int k = 0; k < updates.size(); k++) {
             UpdateReceiver r = agg.begin("c" + k, updates.get(k).exampleCount());
             byte[] b = bytes(updates.get(k).update());
@@ -437,7 +479,7 @@ class StreamingAggregatorTest {
     void finish_nanInRetainedChunk_rejectedWithIndexAndSumUnchanged() {
         int size = 2 * StreamingAggregator.STRIPE_FLOATS;
         ModelLayout big = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
-        StreamingAggregator agg = new StreamingAggregator(big, Weighting.UNIFORM);
+        StreamingAggregator agg = create(big, Weighting.UNIFORM);
         float[] ones = new float[size];
         java.util.Arrays.fill(ones, 1f);
         submit(agg, "good", new WeightedUpdate(ones, 1), 1 << 18);
@@ -454,7 +496,7 @@ class StreamingAggregatorTest {
     void abort_afterPartialUpload_pooledBuffersDoNotLeakIntoNextUpload() {
         // One slot, so the next upload reuses the aborted one's pooled buffers; any state left from the aborted
         // partial upload (500 x 1000^2 = 5e8 of squares) would change the next norm.
-        StreamingAggregator agg = new StreamingAggregator(LAYOUT, Weighting.UNIFORM,
+        StreamingAggregator agg = create(LAYOUT, Weighting.UNIFORM,
                 new StreamingAggregator.Options(1, OptionalDouble.empty()));
         float[] large = new float[LAYOUT.parameterCount()];
         java.util.Arrays.fill(large, 1000f);

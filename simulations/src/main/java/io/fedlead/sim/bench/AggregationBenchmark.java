@@ -46,7 +46,7 @@ import java.util.function.Function;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "--add-modules", "jdk.incubator.vector"})
 public class AggregationBenchmark {
     @Param({"100"})
     public int updates;
@@ -86,8 +86,8 @@ public class AggregationBenchmark {
         UpdateChunkMarshaller marshaller = new UpdateChunkMarshaller();
         parser = switch (parse) {
             case "ALIASED" -> SerializedUpdates::parseAliased;
-            case "SERVER" -> m -> marshaller.parse(new SerializedUpdates.KnownLengthStream(m)).getData()
-                    .asReadOnlyByteBuffer();
+            case "SERVER" -> m -> SerializedUpdates.flat(
+                    marshaller.parse(new SerializedUpdates.KnownLengthStream(m)).getData());
             case "GRPC" -> SerializedUpdates::parseGrpc;
             default -> throw new IllegalArgumentException("parse must be ALIASED, SERVER or GRPC, got " + parse);
         };

@@ -59,6 +59,10 @@ public final class AggregationThroughput {
             aggregatorOnly(data, reps);
             return;
         }
+        if (mode.equals("kernels")) {
+            kernelsInterleaved(data, reps);
+            return;
+        }
         if (mode.equals("ab")) {
             interleavedDecode(data, reps);
             return;
@@ -164,12 +168,55 @@ public final class AggregationThroughput {
         }
     }
 
+    /**
+     * Vector vs scalar kernel, 1 and 2 uploaders, alternating round by round in one JVM so that load changes hit
+     * both alike (needs --add-modules jdk.incubator.vector; the scalar one is chosen with the system property
+     * fedlead.aggregator.scalar at construction).
+     */
+    private static void kernelsInterleaved(SerializedUpdates data, int reps) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                StreamingAggregator[] kernels = new StreamingAggregator[2];
+                for (int v = 0; v < 2; v++) {
+                    System.setProperty("fedlead.aggregator.scalar", v == 0 ? "false" : "true");
+                    kernels[v] = new StreamingAggregator(data.layout(), Weighting.EXAMPLES,
+                            new StreamingAggregator.Options(threads, OptionalDouble.empty()));
+                }
+                System.clearProperty("fedlead.aggregator.scalar");
+                int t = threads;
+                double[][] gbs = new double[2][reps];
+                for (int rep = -2; rep < reps; rep++) {
+                    for (int v = 0; v < 2; v++) {
+                        StreamingAggregator agg = kernels[v];
+                        long start = System.nanoTime();
+                        uploaders(agg, data, pool, t, (k, r) -> data.feed(k, r));
+                        long ns = System.nanoTime() - start;
+                        if (rep >= 0) {
+                            gbs[v][rep] = data.payloadBytes() / (double) ns;
+                        }
+                    }
+                }
+                for (int v = 0; v < 2; v++) {
+                    double[] g = gbs[v].clone();
+                    java.util.Arrays.sort(g);
+                    System.out.printf(Locale.ROOT, "  %-70s %d uploader(s): mean %5.2f GB/s (median %5.2f, min %5.2f, "
+                                    + "max %5.2f) load %s%n", kernels[v].kernel(), t,
+                            java.util.Arrays.stream(g).average().orElse(0), g[g.length / 2], g[0], g[g.length - 1],
+                            loadAverage());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** What FederationService does per data message of one upload; digest null skips the SHA-256. */
     private static void serverPath(SerializedUpdates data, int k, UpdateReceiver r, UpdateChunkMarshaller marshaller,
                                    MessageDigest digest) {
         for (byte[] m : data.updates().get(k)) {
             UpdateChunk chunk = marshaller.parse(new SerializedUpdates.KnownLengthStream(m));
-            ByteBuffer b = chunk.getData().asReadOnlyByteBuffer();
+            ByteBuffer b = SerializedUpdates.flat(chunk.getData());
             if (digest != null) {
                 digest.update(b.duplicate());
             }

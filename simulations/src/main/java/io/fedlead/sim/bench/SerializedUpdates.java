@@ -82,7 +82,7 @@ public final class SerializedUpdates {
 
     /**
      * Parses one data message without copying its payload: with aliasing on, the {@code bytes} field is a
-     * ByteString over the message array, and asReadOnlyByteBuffer wraps that slice. Protobuf aliases only
+     * ByteString over the message array, and {@link #flat} views that slice. Protobuf aliases only
      * input it may treat as immutable: {@code CodedInputStream.newInstance(byte[])} still copies, so the array
      * goes in through {@code UnsafeByteOperations.unsafeWrap(..).newCodedInput()} (gRPC does the same with
      * its own buffers).
@@ -95,7 +95,7 @@ public final class SerializedUpdates {
             if (chunk.getKindCase() != UpdateChunk.KindCase.DATA) {
                 throw new IllegalArgumentException("expected a data chunk, got " + chunk.getKindCase());
             }
-            return chunk.getData().asReadOnlyByteBuffer();
+            return flat(chunk.getData());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -120,16 +120,28 @@ public final class SerializedUpdates {
      */
     public static ByteBuffer parseGrpc(byte[] message) {
         UpdateChunk chunk = GRPC_MARSHALLER.parse(new KnownLengthStream(message));
-        return chunk.getData().asReadOnlyByteBuffer();
+        return flat(chunk.getData());
     }
 
     /** Parses with the plain {@code parseFrom(byte[])}, which copies the payload into a new ByteString. */
     public static ByteBuffer parseCopying(byte[] message) {
         try {
-            return UpdateChunk.parseFrom(message).getData().asReadOnlyByteBuffer();
+            return flat(UpdateChunk.parseFrom(message).getData());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What the coordinator's FederationService hands the aggregator: a view of the payload's own array
+     * ({@link io.fedlead.wire.Chunks#arrayBuffers}); a parsed message's payload is one flat piece.
+     */
+    public static ByteBuffer flat(ByteString data) {
+        List<ByteBuffer> buffers = io.fedlead.wire.Chunks.arrayBuffers(data);
+        if (buffers.size() != 1) {
+            throw new IllegalStateException("a parsed payload is one flat piece, got " + buffers.size());
+        }
+        return buffers.get(0);
     }
 
     /** Feeds client k's messages to a receiver, parsing each with aliasing. */
