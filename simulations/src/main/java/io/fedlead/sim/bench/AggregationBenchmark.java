@@ -158,6 +158,9 @@ public class AggregationBenchmark {
             double bytes = 4.0 * Integer.parseInt(p.getParam("updates")) * Integer.parseInt(p.getParam("parameters"));
             double ms = r.getPrimaryResult().getScore();
             double err = r.getPrimaryResult().getScoreError();
+            if (Double.isNaN(err)) {
+                err = 0; // one iteration: JMH gives no error bound
+            }
             System.out.printf(Locale.ROOT, "weighting=%-8s parse=%-7s uploaders=%s  %7.1f ± %5.1f ms/round  "
                             + "%5.2f GB/s (range %.2f-%.2f)%n", p.getParam("weighting"), p.getParam("parse"),
                     p.getParam("uploaders"), ms, err, bytes / ms / 1e6, bytes / (ms + err) / 1e6,
