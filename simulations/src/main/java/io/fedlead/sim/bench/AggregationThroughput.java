@@ -52,11 +52,11 @@ public final class AggregationThroughput {
 
         SerializedUpdates data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
         if (mode.equals("ingest")) {
-            ingest(data, reps);
+            ingest(data, reps, true);
             return;
         }
         if (mode.equals("agg")) {
-            aggregatorOnly(data, reps);
+            ingest(data, reps, false);
             return;
         }
         if (mode.equals("kernels")) {
@@ -111,9 +111,10 @@ public final class AggregationThroughput {
      * coordinator runs one gRPC thread per client stream): each data message is parsed by the server's
      * {@link UpdateChunkMarshaller} from a KnownLength stream, digested with SHA-256 (as {@code FederationService}
      * does for {@code received_sha256}) or not, then fed to the receiver; finish() at the end of each upload.
-     * Prints GB/s, the heap the aggregator holds after GC, and the load average.
+     * Prints GB/s, the heap the aggregator holds after GC, and the load average. Without the server path, only
+     * the aggregator alone (mode {@code agg}).
      */
-    private static void ingest(SerializedUpdates data, int reps) throws Exception {
+    private static void ingest(SerializedUpdates data, int reps, boolean serverPath) throws Exception {
         long payload = data.payloadBytes();
         long heapWithData = usedHeapAfterGc();
         System.out.printf(Locale.ROOT, "heap after GC holding the serialized updates: %.1f MB%n", heapWithData / 1e6);
@@ -127,6 +128,9 @@ public final class AggregationThroughput {
                 report("aggregator only (aliased parse), EXAMPLES, " + t + " uploader(s)", payload, reps,
                         () -> uploaders(agg, data, pool, t, (k, r) -> data.feed(k, r)));
                 heapLine(agg, heapWithData, t);
+                if (!serverPath) {
+                    continue;
+                }
                 report("ingest: UpdateChunkMarshaller parse + receiver, no SHA-256, " + t + " uploader(s)", payload,
                         reps, () -> uploaders(agg, data, pool, t, (k, r) -> serverPath(data, k, r, marshaller, null)));
                 ThreadLocal<MessageDigest> sha = ThreadLocal.withInitial(AggregationThroughput::sha256);
@@ -143,24 +147,6 @@ public final class AggregationThroughput {
                             }
                             d.digest();
                         }));
-                heapLine(agg, heapWithData, t);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** The aggregator alone (aliased parse), 1 and 2 concurrent uploaders, with the heap it holds after GC. */
-    private static void aggregatorOnly(SerializedUpdates data, int reps) throws Exception {
-        long heapWithData = usedHeapAfterGc();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int threads = 1; threads <= 2; threads++) {
-                StreamingAggregator agg = new StreamingAggregator(data.layout(), Weighting.EXAMPLES,
-                        new StreamingAggregator.Options(threads, OptionalDouble.empty()));
-                int t = threads;
-                report("aggregator only (aliased parse), EXAMPLES, " + t + " uploader(s)", data.payloadBytes(), reps,
-                        () -> uploaders(agg, data, pool, t, (k, r) -> data.feed(k, r)));
                 heapLine(agg, heapWithData, t);
             }
         } finally {
