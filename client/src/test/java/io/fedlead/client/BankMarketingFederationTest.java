@@ -36,6 +36,11 @@ class BankMarketingFederationTest {
     // Stated privacy: C = 1.0, z = 0.1 (a small multiplier; the accountant makes its cost measurable).
     static final double CLIP_NORM = 1.0;
     static final double NOISE_MULTIPLIER = 0.1;
+    // Local SGD learning rate. Held-out AUC over three sets of node seeds (0, 100, 200), measured: lr 0.5 gives
+    // 0.7864, 0.7831, 0.7858; lr 0.15 gave 0.7829, 0.7811, 0.7819; 15 rounds or an MLP (16 hidden) did not beat
+    // 10 rounds of logistic regression. Central logistic regression reaches ~0.79 here, so the margin over the
+    // 0.78 bar is inherently small.
+    static final double LEARNING_RATE = 0.5;
 
     static Path find(String relative) {
         Path dir = Path.of("").toAbsolutePath();
@@ -74,7 +79,7 @@ class BankMarketingFederationTest {
 
         FederationConfig config = FederationConfig.defaults().with("bank", 0, 10, byJob.size(), dir.toString())
                 .withSchema(find("examples/bank-marketing/schema.yaml").toString())
-                .withTraining(new FederationConfig.Training(1, 64, 0.15, CLIP_NORM, NOISE_MULTIPLIER, false, false));
+                .withTraining(new FederationConfig.Training(1, 64, LEARNING_RATE, CLIP_NORM, NOISE_MULTIPLIER, false, false));
         RunResult result;
         try (LoopbackFederation fed = new LoopbackFederation(config, new RunListener() {
             @Override

@@ -22,9 +22,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * decoded copy) until it is folded in or discarded.
  *
  * <p>Memory: 8 bytes per parameter for the sum (two float arrays), plus, per upload in progress (at most
- * {@code maxConcurrentUploads}), the chunks it has received: up to 4 bytes per parameter, which are the arrays
- * the transport already allocated for the messages (retained until finish/abort instead of dropped), and 16 KB
- * of decode buffers. For 1M parameters and 4 slots: 8 MB + at most 16 MB of retained chunks.
+ * {@code maxConcurrentUploads}), the chunks it has received: up to 4 bytes per parameter (plus 1/64 slack) of
+ * arrays the transport already allocated for the messages, kept until finish/abort instead of dropped (a chunk
+ * whose array is much larger than its payload is copied instead, see {@code retainable}), at most one 256 KB
+ * staging buffer for short chunks, and 16 KB of decode buffers with the scalar kernel. For 1M parameters and 4
+ * slots: 8 MB + at most about 17 MB.
  *
  * <p>Decisions (numbers in BENCHMARKS-aggregation.md):
  * <ul>
@@ -101,6 +103,17 @@ public final class StreamingAggregator {
     static final int STRIPE_FLOATS = BLOCK_FLOATS * BLOCKS_PER_STRIPE;
     /** Full blocks squared into the validation lanes between drains into double: each lane adds 128 squares. */
     private static final int LANE_DRAIN_BLOCKS = 128;
+    /**
+     * Whether the JVM has the Vector API module, i.e. {@link VectorFold} can be loaded. Asked of the module layer,
+     * never of VectorFold itself: loading that class without the module throws NoClassDefFoundError.
+     */
+    static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /**
+     * Largest weight x L2 norm accepted. A clipped and noised update has a norm around C z sqrt(d), nowhere near
+     * this; the bound keeps the float sum of up to 2^31 such updates below Float.MAX_VALUE (3.4e38), so one
+     * client with a huge example count or huge (finite) values cannot turn the sum into infinity or NaN.
+     */
+    static final double MAX_WEIGHTED_NORM = 1e28;
     /** Chunks shorter than this are copied into a staging buffer instead of being retained one by one. */
     static final int MIN_RETAINED_BYTES = 64 * 1024;
     /** Size of a staging buffer for short chunks. */
@@ -130,15 +143,18 @@ public final class StreamingAggregator {
 
     /**
      * Uses the Vector API kernel when the JVM runs with {@code --add-modules jdk.incubator.vector} (unless the
-     * system property {@code fedlead.aggregator.scalar} is true), else the scalar kernel; both give the same sums.
+     * system property {@code fedlead.aggregator.scalar} is true), else the scalar kernel. Both fold with the same
+     * float operations in the same order, so their sums are bit-identical; the L2 norms they report agree to
+     * about 1e-6 (different accumulation order), so an update within that of {@code maxL2Norm} may be judged
+     * differently by the two.
      */
     public StreamingAggregator(ModelLayout layout, Weighting weighting, Options options) {
-        this(layout, weighting, options, VectorFold.AVAILABLE && !Boolean.getBoolean("fedlead.aggregator.scalar"));
+        this(layout, weighting, options, VECTOR_MODULE && !Boolean.getBoolean("fedlead.aggregator.scalar"));
     }
 
     /** With an explicit kernel (tests run both). */
     StreamingAggregator(ModelLayout layout, Weighting weighting, Options options, boolean vector) {
-        if (vector && !VectorFold.AVAILABLE) {
+        if (vector && !VECTOR_MODULE) {
             throw new IllegalStateException("the vector kernel needs the JVM option --add-modules jdk.incubator.vector");
         }
         this.vector = vector;
@@ -154,7 +170,7 @@ public final class StreamingAggregator {
             start += layout.tensors().get(t).size();
         }
         this.uploadSlots = new Semaphore(options.maxConcurrentUploads());
-        int blocks = (parameterCount + BLOCK_FLOATS - 1) / BLOCK_FLOATS;
+        int blocks = (int) (((long) parameterCount + BLOCK_FLOATS - 1) / BLOCK_FLOATS);
         this.sum = new float[blocks][];
         this.compensation = new float[blocks][];
         for (int b = 0; b < blocks; b++) {
@@ -178,8 +194,8 @@ public final class StreamingAggregator {
      * (...)" with the JVM option that enables the vector one.
      */
     public static String defaultKernel() {
-        boolean vector = VectorFold.AVAILABLE && !Boolean.getBoolean("fedlead.aggregator.scalar");
-        return vector ? describeKernel(true) : VectorFold.AVAILABLE ? "scalar (fedlead.aggregator.scalar=true)"
+        boolean vector = VECTOR_MODULE && !Boolean.getBoolean("fedlead.aggregator.scalar");
+        return vector ? describeKernel(true) : VECTOR_MODULE ? "scalar (fedlead.aggregator.scalar=true)"
                 : "scalar (run the JVM with --add-modules jdk.incubator.vector for the vector kernel, ~1.4x faster)";
     }
 
@@ -453,7 +469,7 @@ public final class StreamingAggregator {
             bytes += length;
             while (in.hasRemaining()) {
                 if ((staging == null || staging.position() == 0) && in.remaining() >= MIN_RETAINED_BYTES
-                        && in.hasArray()) {
+                        && retainable(in)) {
                     ingest(in);
                     return;
                 }
@@ -468,6 +484,17 @@ public final class StreamingAggregator {
                     sealStaging();
                 }
             }
+        }
+
+        /**
+         * Whether a chunk may be kept by reference: it must expose its array, and the array must not be much
+         * larger than the chunk (at most 1/64 or 4 KB more). Keeping a view keeps the whole array reachable; a
+         * client padding each message with megabytes of unknown fields around a 64 KB payload would otherwise make
+         * the coordinator hold 64x the model per upload. Such chunks, and views into a larger shared payload
+         * (in-process calls), are copied instead.
+         */
+        private boolean retainable(ByteBuffer in) {
+            return in.hasArray() && in.array().length <= (long) in.remaining() + Math.max(4096, in.remaining() >>> 6);
         }
 
         private void sealStaging() {
@@ -588,6 +615,10 @@ public final class StreamingAggregator {
                             + " at index " + bad + " (" + describeIndex(bad) + ") is not finite");
                 }
                 double norm = Math.sqrt(sumSq);
+                if ((double) weight * norm > MAX_WEIGHTED_NORM) {
+                    throw new IllegalArgumentException("client " + clientId + ": update L2 norm " + norm + " x weight "
+                            + weight + " exceeds " + MAX_WEIGHTED_NORM + ", which could overflow the float sum");
+                }
                 if (options.maxL2Norm().isPresent() && norm > options.maxL2Norm().getAsDouble()) {
                     throw new IllegalArgumentException("client " + clientId + ": update L2 norm " + norm
                             + " exceeds the bound " + options.maxL2Norm().getAsDouble());

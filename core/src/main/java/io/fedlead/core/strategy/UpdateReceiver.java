@@ -10,10 +10,11 @@ import java.nio.ByteBuffer;
 public interface UpdateReceiver {
     /**
      * Takes the chunk's remaining bytes as little-endian float32 and consumes them (position moves to limit).
-     * Chunks may have any length, including ones that split a float across two chunks. Chunks of 64 KB or more
-     * are kept by reference, not copied, until {@link #finish()} or {@link #abort()} returns: the caller must
-     * not change their bytes before then (gRPC hands over each parsed message's own array, so the coordinator
-     * never does). Shorter chunks are copied at once.
+     * Chunks may have any length, including ones that split a float across two chunks. Array-backed chunks of
+     * 64 KB or more whose array is not much larger than the chunk are kept by reference, not copied, until
+     * {@link #finish()} or {@link #abort()} returns: the caller must not change their bytes before then. Other
+     * chunks are copied at once. The coordinator hands over views of each parsed message's own array (over TCP,
+     * a fresh array per message; in-process, the sender's {@code ByteString}, which is immutable).
      *
      * @throws IllegalArgumentException if the payload would exceed 4 * parameter count bytes (the receiver is
      *                                  then closed and its chunks released)

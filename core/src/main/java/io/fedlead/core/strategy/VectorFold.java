@@ -13,16 +13,14 @@ import java.nio.ByteOrder;
  * is a vector reduction, which C2 17 does not generate from scalar code. Measured 1.5-1.8x the scalar kernel's
  * throughput (BENCHMARKS-aggregation.md).
  *
- * <p>Only {@link StreamingAggregator} calls this class, and only when {@link #AVAILABLE}: the JVM must run with
- * {@code --add-modules jdk.incubator.vector} (bin/fedlead and the build's test and benchmark JVMs do). Without
- * it this class is never loaded and the aggregator uses its scalar kernel. Buffers passed in are little-endian,
+ * <p>Only {@link StreamingAggregator} calls this class, and only when {@link StreamingAggregator#VECTOR_MODULE}:
+ * the JVM must run with {@code --add-modules jdk.incubator.vector} (bin/fedlead and the build's test and benchmark
+ * JVMs do). Without it this class must never be touched (loading it would throw NoClassDefFoundError), and the
+ * aggregator uses its scalar kernel. Buffers passed in are little-endian,
  * backed by an accessible array (the vectors load from the array: measured 20-25% faster than loading through a
  * read-only ByteBuffer on JDK 17) and hold whole floats from index 0 to their limit.
  */
 final class VectorFold {
-    /** Whether the incubator module is in the boot layer, i.e. this class can be loaded. */
-    static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Floats per drain of the four vector accumulators into double: each lane then sums at most 128 squares. */

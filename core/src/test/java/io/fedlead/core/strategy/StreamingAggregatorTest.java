@@ -5,10 +5,12 @@ import io.fedlead.core.model.ModelWeights;
 import io.fedlead.core.model.TensorSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -43,11 +45,55 @@ class StreamingAggregatorTest {
     @Test
     void kernel_isTheOneUnderTest() {
         if (vector()) {
-            assertTrue(VectorFold.AVAILABLE, "the build runs tests with --add-modules jdk.incubator.vector; "
+            assertTrue(StreamingAggregator.VECTOR_MODULE, "the build runs tests with --add-modules jdk.incubator.vector; "
                     + "add it to the JVM options to run this test outside Maven");
         }
         String kernel = create(TINY, Weighting.UNIFORM).kernel();
         assertEquals(vector() ? "vector (" : "scalar", kernel.substring(0, vector() ? 8 : 6), kernel);
+    }
+
+    @Test
+    void withoutVectorModule_scalarKernelRuns() throws Exception {
+        // A JVM without --add-modules jdk.incubator.vector (java -jar, an IDE, an embedding application) must get
+        // the scalar kernel, not a NoClassDefFoundError from the vector one.
+        Assumptions.assumeTrue(vector(), "run once");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), NoVectorModuleMain.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("default kernel: scalar (run the JVM with --add-modules jdk.incubator.vector"), out);
+        assertTrue(out.contains("kernel: scalar") && out.contains("mean: [2.0, 3.0, 4.0]"), out);
+    }
+
+    @Test
+    void accept_chunkInMuchLargerArray_copiedNotRetained() {
+        // A 64 KB payload inside a 1 MB array (a message padded with unknown fields): keeping a view would pin the
+        // whole array, so the receiver must copy it. Observable: overwriting the array after accept() does not
+        // change what is folded.
+        int size = StreamingAggregator.MIN_RETAINED_BYTES / 4;
+        ModelLayout layout = new ModelLayout(List.of(new TensorSpec("w", List.of((long) size))));
+        float[] u = new float[size];
+        java.util.Arrays.fill(u, 0.5f);
+        byte[] padded = new byte[1 << 20];
+        System.arraycopy(bytes(u), 0, padded, 4096, 4 * size);
+        StreamingAggregator agg = create(layout, Weighting.UNIFORM);
+        UpdateReceiver r = agg.begin("padded", 1);
+        r.accept(ByteBuffer.wrap(padded, 4096, 4 * size));
+        java.util.Arrays.fill(padded, (byte) 0x7f);
+        r.finish();
+        assertArrayEquals(u, agg.mean());
+    }
+
+    @Test
+    void finish_weightTimesNormCouldOverflowFloatSum_rejected() {
+        StreamingAggregator agg = create(TINY, Weighting.EXAMPLES);
+        submit(agg, "honest", new WeightedUpdate(new float[]{1f, 1f, 1f}, 10), 4);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> submit(agg, "huge", new WeightedUpdate(new float[]{1e20f, 0f, 0f}, 1_000_000_000_000L), 4));
+        assertTrue(e.getMessage().contains("could overflow the float sum"), e.getMessage());
+        assertArrayEquals(new float[]{1f, 1f, 1f}, agg.mean());
     }
 
     @Test
