@@ -38,7 +38,7 @@ final class AuditTable {
                 w = Math.max(w, g.value().length());
             }
         }
-        String row = "%-" + cw + "s  %-" + w + "s %6s %5s %6s %7s %7s %12s %8s %8s %10s %8s%n";
+        String row = "%-" + cw + "s  %-" + w + "s %6s %5s %6s %7s %7s %13s %8s %8s %10s %8s%n";
         sb.append(String.format(Locale.ROOT, row, "column", "group", "leads", "conv", "base", "mean p", "gap",
                 "AUC +- se", "A share", "A ratio", "conv in A", "AUC gap"));
         List<String> flagged = new ArrayList<>();

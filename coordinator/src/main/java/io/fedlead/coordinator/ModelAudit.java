@@ -55,9 +55,9 @@ record ModelAudit(int round, String modelVersion, FairnessAudit audit, List<Stri
             cm.put("highest-selection-group", c.highestSelectionGroup().orElse(null));
             cm.put("highest-auc-group", c.highestAucGroup().orElse(null));
             cm.put("lowest-selection-rate-ratio", c.lowestSelectionRateRatio()
-                    .map(g -> Map.of("group", g.value(), "ratio", g.selectionRateRatio())).orElse(null));
+                    .map(g -> pair("group", g.value(), "ratio", g.selectionRateRatio())).orElse(null));
             cm.put("largest-auc-gap", c.largestAucGap()
-                    .map(g -> Map.of("group", g.value(), "gap", g.aucGap())).orElse(null));
+                    .map(g -> pair("group", g.value(), "gap", g.aucGap())).orElse(null));
             cm.put("below-four-fifths", c.belowFourFifths().stream().map(GroupAudit::value).toList());
             List<Object> groups = new ArrayList<>();
             for (GroupAudit g : c.groups()) {
@@ -92,6 +92,13 @@ record ModelAudit(int round, String modelVersion, FairnessAudit audit, List<Stri
         m.put("auc-standard-error", number(x.aucStandardError()));
         m.put("grade-a-share", x.gradeAShare());
         m.put("converted-grade-a-share", number(x.convertedGradeAShare()));
+        return m;
+    }
+
+    private static Map<String, Object> pair(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
         return m;
     }
 

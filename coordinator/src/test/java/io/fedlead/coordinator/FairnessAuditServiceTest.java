@@ -175,8 +175,8 @@ class FairnessAuditServiceTest {
         EvaluationReport.Builder rb = report(b, b.nextTask()).removeGroupHistograms(3).removeGroupHistograms(2);
         rb.setGroupHistograms(1, group("region", "latam", -1, 100));
         b.stub.submitEvaluation(rb.build());
-        coordinator.server.run().stop();
-        coordinator.server.run().awaitResult();
+        coordinator.server.stop(); // ends the run during round 1: the final model is r0, audited above
+        assertEquals("stopped", coordinator.server.run().awaitResult().status());
 
         JsonNode groups = new ObjectMapper().readTree(dir.resolve("audit").resolve("audit.json").toFile())
                 .get("columns").get(0).get("groups");
