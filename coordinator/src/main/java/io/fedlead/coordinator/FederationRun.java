@@ -4,6 +4,7 @@ import io.fedlead.core.config.FederationConfig;
 import io.fedlead.core.eval.FairnessAudit;
 import io.fedlead.core.eval.FairnessAuditor;
 import io.fedlead.core.eval.ScoreHistogram;
+import io.fedlead.core.features.AuditColumn;
 import io.fedlead.core.model.ModelWeights;
 import io.fedlead.core.privacy.AdaptiveClipping;
 import io.fedlead.core.strategy.StreamingAggregator;
@@ -62,6 +63,7 @@ public final class FederationRun implements Runnable {
     private final List<RoundSummary> history = new ArrayList<>();
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
+    /** @param auditPlan the fairness audit each federated evaluation asks for (empty: none) */
     FederationRun(String runId, FederationConfig config, ClientRegistry registry, TaskBoard board, GlobalModel initial,
                   CheckpointStore checkpoints, RunListener listener, Clock clock, LongSupplier nanoTime,
                   ClientSampler sampler, PrivacyTracker privacy, Map<String, Object> staticProvenance,
@@ -374,7 +376,7 @@ public final class FederationRun implements Runnable {
         // Columns in configured order, groups in schema order, whatever order the clients' reports came in.
         Map<String, Map<String, ScoreHistogram>> merged = eval.groupHistograms();
         Map<String, Map<String, ScoreHistogram>> ordered = new LinkedHashMap<>();
-        for (io.fedlead.core.features.AuditColumn column : auditPlan.columns()) {
+        for (AuditColumn column : auditPlan.columns()) {
             Map<String, ScoreHistogram> byValue = new LinkedHashMap<>();
             Map<String, ScoreHistogram> got = merged.getOrDefault(column.name(), Map.of());
             for (String group : column.groups()) {
