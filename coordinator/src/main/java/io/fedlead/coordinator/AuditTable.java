@@ -41,6 +41,9 @@ final class AuditTable {
         String row = "%-" + cw + "s  %-" + w + "s %6s %5s %6s %7s %7s %13s %8s %8s %10s %8s%n";
         sb.append(String.format(Locale.ROOT, row, "column", "group", "leads", "conv", "base", "mean p", "gap",
                 "AUC +- se", "A share", "A ratio", "conv in A", "AUC gap"));
+        sb.append(String.format(Locale.ROOT, row, "(all)", "", o.examples(), o.positives(), fixed(o.baseRate(), 3),
+                fixed(o.meanPredicted(), 3), signed(o.calibrationGap()), auc(o), fixed(o.gradeAShare(), 3), "",
+                fixed(o.convertedGradeAShare(), 3), ""));
         List<String> flagged = new ArrayList<>();
         for (ColumnAudit c : a.columns()) {
             for (GroupAudit g : c.groups()) {
@@ -52,7 +55,7 @@ final class AuditTable {
                 GroupMetrics x = g.metrics().orElseThrow();
                 sb.append(String.format(Locale.ROOT, row, c.column(), g.value(), x.examples(), x.positives(),
                         fixed(x.baseRate(), 3), fixed(x.meanPredicted(), 3), signed(x.calibrationGap()),
-                        Double.isNaN(x.auc()) ? "-" : fixed(x.auc(), 3) + " +- " + fixed(x.aucStandardError(), 3),
+                        auc(x),
                         fixed(x.gradeAShare(), 3), fixed(g.selectionRateRatio(), 2), fixed(x.convertedGradeAShare(), 3),
                         fixed(g.aucGap(), 3)));
             }
@@ -63,6 +66,10 @@ final class AuditTable {
         sb.append(String.format(Locale.ROOT, "A ratio = A share / the column's highest (four-fifths rule: flag < %.1f): %s",
                 FairnessAudit.FOUR_FIFTHS, flagged.isEmpty() ? "none below" : "below: " + String.join(", ", flagged)));
         return sb.toString();
+    }
+
+    private static String auc(GroupMetrics x) {
+        return Double.isNaN(x.auc()) ? "-" : fixed(x.auc(), 3) + " +- " + fixed(x.aucStandardError(), 3);
     }
 
     private static String fixed(double v, int decimals) {

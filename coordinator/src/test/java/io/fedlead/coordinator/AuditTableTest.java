@@ -28,11 +28,13 @@ class AuditTableTest {
         assertTrue(lines[0].startsWith("fairness audit of model r3 (round 3): 17 holdout leads of 2 client(s)"), lines[0]);
         assertTrue(lines[2].contains("[unit-b]"), lines[2]);
         assertTrue(lines[3].startsWith("column  group  leads  conv   base  mean p"), lines[3]);
+        // The overall row: 17 leads, 6 converted, a quarter graded A by construction.
+        assertTrue(lines[4].matches("\\(all\\) +17 +6 +0\\.353 .* 0\\.250 +0\\.\\d{3} *"), lines[4]);
         // north: 8 leads, 4 converted, mean 0.5625 (+0.0625), AUC 15.5/16, A ratio 1.00.
-        assertTrue(lines[4].matches("region  north +8 +4 +0\\.500 +0\\.563 +\\+0\\.063 +0\\.969 \\+- 0\\.\\d{3} .* 1\\.00 .*"),
-                lines[4]);
-        assertTrue(lines[6].matches("region  east +1 +suppressed \\(fewer than 8 leads\\)"), lines[6]);
-        assertEquals(8, lines.length);
-        assertTrue(lines[7].contains("below: region=south 0."), lines[7]);
+        assertTrue(lines[5].matches("region  north +8 +4 +0\\.500 +0\\.563 +\\+0\\.063 +0\\.969 \\+- 0\\.\\d{3} .* 1\\.00 .*"),
+                lines[5]);
+        assertTrue(lines[7].matches("region  east +1 +suppressed \\(fewer than 8 leads\\)"), lines[7]);
+        assertEquals(9, lines.length);
+        assertTrue(lines[8].contains("below: region=south 0."), lines[8]);
     }
 }
