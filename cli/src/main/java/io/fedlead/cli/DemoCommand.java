@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Runs the whole federation on embedded synthetic data and compares it with central and local-only training. */
@@ -14,6 +15,8 @@ import java.util.concurrent.Callable;
         description = "Generate synthetic leads for several business units, federate them over gRPC on 127.0.0.1, "
                 + "score a holdout and compare with central and local-only models.")
 final class DemoCommand implements Callable<Integer> {
+    static final List<String> DEFAULT_AUDIT_GROUPS = List.of("region", "source");
+
     @Option(names = "--units", defaultValue = "4", description = "business units / client nodes (default ${DEFAULT-VALUE})")
     int units;
     @Option(names = "--rows", defaultValue = "1200", description = "leads per unit (default ${DEFAULT-VALUE})")
@@ -36,6 +39,9 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--seed", defaultValue = "20261130", description = "data seed (default ${DEFAULT-VALUE})")
     long seed;
+    @Option(names = "--audit-groups", split = ",", paramLabel = "COLUMN",
+            description = "columns to audit fairness by (default: the config's evaluation.audit-groups, else region,source; --audit-groups= for none)")
+    List<String> auditGroups;
     @Option(names = "--reproducible-noise", description = "seed the nodes' noise too (simulation only; the demo prints which noise it used)")
     boolean reproducibleNoise;
 
@@ -46,6 +52,11 @@ final class DemoCommand implements Callable<Integer> {
         FederationConfig cfg = base.with("demo", 0, rounds, units, out.resolve("runs").toString())
                 .withTraining(new FederationConfig.Training(localEpochs, t.batchSize(), learningRate, clipNorm,
                         noiseMultiplier, noiseMultiplier == 0, t.reportPreClipNorm(), t.adaptiveClipping()));
+        // The synthetic units differ by region and lead source, so the demo audits those unless told otherwise.
+        FederationConfig.Evaluation e = cfg.evaluation();
+        List<String> groups = auditGroups != null ? auditGroups.stream().filter(g -> !g.isBlank()).toList()
+                : e.auditGroups().isEmpty() ? DEFAULT_AUDIT_GROUPS : e.auditGroups();
+        cfg = cfg.withEvaluation(new FederationConfig.Evaluation(groups, e.auditMinGroupSize()));
         new Demo(new Demo.Settings(units, rows, testRows, cfg, out, seed, reproducibleNoise), System.out).run();
         return 0;
     }

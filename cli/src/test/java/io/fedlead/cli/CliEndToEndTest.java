@@ -51,6 +51,8 @@ class CliEndToEndTest {
                   learning-rate: 0.2
                   clip-norm: 1.0
                   noise-multiplier: 0.1
+                evaluation:
+                  audit-groups: [region, trial_user]
                 """.formatted(port, dir.resolve("runs")));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
@@ -70,6 +72,8 @@ class CliEndToEndTest {
         }
         Path model = dir.resolve("runs/cli/final/model.zip");
         assertTrue(Files.exists(model));
+        String audit = Files.readString(dir.resolve("runs/cli/audit.json"));
+        assertTrue(audit.contains("\"column\" : \"region\"") && audit.contains("\"column\" : \"trial_user\""), audit);
         Path scored = dir.resolve("scored.csv");
         assertEquals(0, run("score", "--model", model.toString(), "--input", data.resolve("unit-b.csv").toString(),
                 "--output", scored.toString()));

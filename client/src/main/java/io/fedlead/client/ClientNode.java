@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.fedlead.core.config.YamlConfig;
 import io.fedlead.core.eval.BinaryMetrics;
 import io.fedlead.core.eval.EvaluationResult;
+import io.fedlead.core.eval.GroupHistograms;
+import io.fedlead.core.features.AuditColumn;
 import io.fedlead.core.features.EncodedLeads;
 import io.fedlead.core.model.LocalTrainer;
 import io.fedlead.core.model.ModelLayout;
@@ -19,6 +21,7 @@ import io.fedlead.proto.v1.DeclineTaskResponse;
 import io.fedlead.proto.v1.DownloadModelRequest;
 import io.fedlead.proto.v1.EvaluationReport;
 import io.fedlead.proto.v1.FederationGrpc;
+import io.fedlead.proto.v1.GroupHistogram;
 import io.fedlead.proto.v1.JoinRequest;
 import io.fedlead.proto.v1.JoinResponse;
 import io.fedlead.proto.v1.LocalMetrics;
@@ -245,19 +248,36 @@ public final class ClientNode {
     private void evaluate(Task task, ModelWeights global) throws InterruptedException {
         NetworkWeights.set(network, global);
         EncodedLeads h = data.holdout();
-        EvaluationResult r = BinaryMetrics.evaluate(network, h.features(), h.rows(), h.width(), h.labels());
+        float[] p = BinaryMetrics.predict(network, h.features(), h.rows(), h.width());
+        EvaluationResult r = BinaryMetrics.evaluate(p, h.labels());
         EvaluationReport.Builder report = EvaluationReport.newBuilder()
                 .setClientId(clientId).setSessionToken(token).setRunId(task.getRunId()).setRound(task.getRound())
-                .setModelVersion(task.getModelVersion()).setExampleCount(r.examples()).setLossSum(r.lossSum());
-        for (long c : r.histogram().positive()) {
-            report.addPositiveHistogram(c);
-        }
-        for (long c : r.histogram().negative()) {
-            report.addNegativeHistogram(c);
+                .setModelVersion(task.getModelVersion()).setExampleCount(r.examples()).setLossSum(r.lossSum())
+                .addAllPositiveHistogram(boxed(r.histogram().positive()))
+                .addAllNegativeHistogram(boxed(r.histogram().negative()));
+        for (String column : task.getEvaluation().getAuditColumnsList()) {
+            Optional<AuditColumn> grouping = data.holdoutGroups().column(column);
+            if (grouping.isEmpty()) {
+                // The coordinator checked its columns against the schema both sides share; skip rather than guess.
+                String msg = config.name() + ": round " + task.getRound() + ": cannot audit by column '" + column
+                        + "' (not a categorical or boolean column here); no group histograms for it";
+                log.warn(msg);
+                listener.onMessage(msg);
+                continue;
+            }
+            GroupHistograms.of(p, h.labels(), data.holdoutGroups().codes(column), grouping.get().groups(),
+                    r.histogram().bins()).forEach((value, g) -> report.addGroupHistograms(GroupHistogram.newBuilder()
+                    .setColumn(column).setValue(value).setExampleCount(g.positives() + g.negatives())
+                    .addAllPositiveHistogram(boxed(g.positive()))
+                    .addAllNegativeHistogram(boxed(g.negative()))));
         }
         withReconnect("evaluation", () -> blocking(30_000).submitEvaluation(report.build()));
         evaluations++;
         listener.onEvaluated(task.getRound(), task.getModelVersion(), r.auc(), r.examples());
+    }
+
+    private static java.util.List<Long> boxed(long[] counts) {
+        return java.util.Arrays.stream(counts).boxed().toList();
     }
 
     /** Downloads a global model version (or reuses the cached one) and checks its layout and hash. */

@@ -11,4 +11,7 @@ public interface CheckpointStore {
 
     /** Saves the final model and the run history; returns the final model's path. */
     Path saveFinal(GlobalModel model, Map<String, Object> provenance, List<RoundSummary> history);
+
+    /** Saves the fairness audit of the final model ({@code audit.json} beside the history); returns where. */
+    Path saveAudit(Map<String, Object> audit);
 }

@@ -61,6 +61,7 @@ public final class CoordinatorServer {
         Clock clock = Clock.systemUTC();
         FeatureSchema schema = config.schemaPath().map(p -> FeatureSchema.load(Path.of(p)))
                 .orElseGet(SyntheticLeadGenerator::defaultSchema);
+        AuditPlan auditPlan = AuditPlan.of(config.evaluation(), schema);
         int inputs = new FeatureEncoder(schema).width();
         ModelLayout layout;
         GlobalModel initial;
@@ -104,7 +105,7 @@ public final class CoordinatorServer {
         provenance.put("versions", ModelCheckpoint.versions());
         FederationRun run = new FederationRun(runId, config, registry, board, initial,
                 new FileCheckpointStore(runDir, config.model(), inputs), listener, clock, System::nanoTime,
-                new ClientSampler(samplerRng), PrivacyTrackers.forConfig(config), provenance);
+                new ClientSampler(samplerRng), PrivacyTrackers.forConfig(config), provenance, auditPlan);
         FederationService service = new FederationService(run, registry, board, schema, config.model(), layout,
                 System::nanoTime, timer, (long) (config.aggregation().uploadIdleTimeoutSeconds() * 1e9));
         // SubmitUpdate's chunks are parsed with one payload copy instead of grpc's two (see UpdateChunkMarshaller).

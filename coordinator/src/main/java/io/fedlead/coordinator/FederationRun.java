@@ -1,11 +1,15 @@
 package io.fedlead.coordinator;
 
 import io.fedlead.core.config.FederationConfig;
+import io.fedlead.core.eval.FairnessAudit;
+import io.fedlead.core.eval.FairnessAuditor;
 import io.fedlead.core.eval.ScoreHistogram;
+import io.fedlead.core.features.AuditColumn;
 import io.fedlead.core.model.ModelWeights;
 import io.fedlead.core.privacy.AdaptiveClipping;
 import io.fedlead.core.strategy.StreamingAggregator;
 import io.fedlead.core.strategy.Weighting;
+import io.fedlead.proto.v1.EvaluationSettings;
 import io.fedlead.proto.v1.Finished;
 import io.fedlead.proto.v1.Task;
 import io.fedlead.proto.v1.TaskType;
@@ -47,18 +51,24 @@ public final class FederationRun implements Runnable {
     private final ClientSampler sampler;
     private final PrivacyTracker privacy;
     private final Map<String, Object> staticProvenance;
+    private final AuditPlan auditPlan;
 
     private volatile GlobalModel global;
     private volatile GlobalModel previous;
     private volatile RoundState current;
     private volatile boolean stopRequested;
     private volatile RunResult result;
+    /** The fairness audit of the latest evaluated model (empty without audit columns). */
+    private volatile Optional<ModelAudit> lastAudit = Optional.empty();
     private final List<RoundSummary> history = new ArrayList<>();
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
+    /** @param auditPlan the fairness audit each federated evaluation asks for (empty: none) */
     FederationRun(String runId, FederationConfig config, ClientRegistry registry, TaskBoard board, GlobalModel initial,
                   CheckpointStore checkpoints, RunListener listener, Clock clock, LongSupplier nanoTime,
-                  ClientSampler sampler, PrivacyTracker privacy, Map<String, Object> staticProvenance) {
+                  ClientSampler sampler, PrivacyTracker privacy, Map<String, Object> staticProvenance,
+                  AuditPlan auditPlan) {
+        this.auditPlan = auditPlan;
         this.runId = runId;
         this.config = config;
         this.registry = registry;
@@ -79,6 +89,10 @@ public final class FederationRun implements Runnable {
 
     RoundState current() {
         return current;
+    }
+
+    AuditPlan auditPlan() {
+        return auditPlan;
     }
 
     /** The current global model, or the previous one when a client still asks for it. */
@@ -338,6 +352,7 @@ public final class FederationRun implements Runnable {
         current = eval;
         Task task = Task.newBuilder().setRunId(runId).setRound(round).setType(TaskType.TASK_TYPE_EVALUATE)
                 .setModelVersion(model.version()).setModelHash(model.sha256())
+                .setEvaluation(EvaluationSettings.newBuilder().addAllAuditColumns(auditPlan.columnNames()))
                 .setDeadlineUnixMillis(clock.millis() + 60_000).build();
         for (String id : ids) {
             board.post(id, task);
@@ -348,7 +363,32 @@ public final class FederationRun implements Runnable {
         }
         double auc = eval.histogram().map(ScoreHistogram::auc).orElse(Double.NaN);
         double logloss = eval.evalExamples() == 0 ? Double.NaN : eval.evalLossSum() / eval.evalExamples();
+        audit(round, model, eval);
         return new Evaluation(auc, logloss, eval.evalExamples());
+    }
+
+    /** Audits the evaluated model across the plan's groups (when there is a plan and at least one holdout lead). */
+    private void audit(int round, GlobalModel model, RoundState eval) {
+        Optional<ScoreHistogram> pooled = eval.histogram();
+        if (auditPlan.isEmpty() || pooled.isEmpty() || pooled.get().positives() + pooled.get().negatives() == 0) {
+            return;
+        }
+        // Columns in configured order, groups in schema order, whatever order the clients' reports came in.
+        Map<String, Map<String, ScoreHistogram>> merged = eval.groupHistograms();
+        Map<String, Map<String, ScoreHistogram>> ordered = new LinkedHashMap<>();
+        for (AuditColumn column : auditPlan.columns()) {
+            Map<String, ScoreHistogram> byValue = new LinkedHashMap<>();
+            Map<String, ScoreHistogram> got = merged.getOrDefault(column.name(), Map.of());
+            for (String group : column.groups()) {
+                if (got.containsKey(group)) {
+                    byValue.put(group, got.get(group));
+                }
+            }
+            ordered.put(column.name(), byValue);
+        }
+        FairnessAudit audit = FairnessAuditor.audit(pooled.get(), ordered, auditPlan.minGroupSize());
+        lastAudit = Optional.of(new ModelAudit(round, model.version(), audit, names(eval.updates().keySet()),
+                names(eval.withoutGroups())));
     }
 
     /** The round's summary from its accepted attempt ({@code null} for the initial model's evaluation). */
@@ -403,6 +443,8 @@ public final class FederationRun implements Runnable {
             p.put("round-summary", summary);
         }
         p.put("privacy", privacy.describe(config));
+        lastAudit.filter(a -> a.modelVersion().equals(model.version()))
+                .ifPresent(a -> p.put("fairness-audit", a.describe()));
         return p;
     }
 
@@ -416,6 +458,16 @@ public final class FederationRun implements Runnable {
             h = List.copyOf(history);
         }
         Optional<Path> finalPath = Optional.empty();
+        Optional<ModelAudit> audit = lastAudit.filter(a -> a.modelVersion().equals(global.version()));
+        if (audit.isPresent()) {
+            try {
+                checkpoints.saveAudit(audit.get().describe());
+            } catch (RuntimeException e) {
+                log.error("could not save the fairness audit of run {}", runId, e);
+                listener.onMessage("could not save the fairness audit: " + e.getMessage());
+            }
+            listener.onMessage(AuditTable.render(audit.get()));
+        }
         try {
             Map<String, Object> p = provenance(global, h.isEmpty() ? null : h.get(h.size() - 1));
             p.put("status", status);

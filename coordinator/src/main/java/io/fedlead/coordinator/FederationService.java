@@ -486,8 +486,15 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 throw Status.INVALID_ARGUMENT.withDescription("loss_sum is " + request.getLossSum()
                         + ", must be finite and >= 0").asRuntimeException();
             }
-            Optional<String> refused = r.addEvaluation(session.clientId(), new ScoreHistogram(pos, neg),
-                    request.getExampleCount(), request.getLossSum());
+            ScoreHistogram pooled = new ScoreHistogram(pos, neg);
+            java.util.Map<String, java.util.Map<String, ScoreHistogram>> groups;
+            try {
+                groups = GroupReports.parse(request.getGroupHistogramsList(), run.auditPlan(), pooled, MAX_EXAMPLE_COUNT);
+            } catch (IllegalArgumentException e) {
+                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            }
+            Optional<String> refused = r.addEvaluation(session.clientId(), pooled, request.getExampleCount(),
+                    request.getLossSum(), groups);
             if (refused.isPresent()) {
                 throw Status.FAILED_PRECONDITION.withDescription(refused.get()).asRuntimeException();
             }

@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Writes each round's global model as a DL4J model file with a JSON provenance file beside it:
- * {@code <dir>/<run>/round-003/model.zip}, {@code .../final/model.zip} and {@code .../history.json}.
+ * {@code <dir>/<run>/round-003/model.zip}, {@code .../final/model.zip} and {@code .../history.json}, and the final
+ * model's fairness audit as {@code .../audit.json}.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     private final Path runDir;
@@ -42,6 +43,13 @@ public final class FileCheckpointStore implements CheckpointStore {
         Path p = save(runDir.resolve("final"), model, provenance);
         writeJson(runDir.resolve("history.json"), history);
         return p;
+    }
+
+    @Override
+    public synchronized Path saveAudit(Map<String, Object> audit) {
+        Path file = runDir.resolve("audit.json");
+        writeJson(file, audit);
+        return file;
     }
 
     private Path save(Path dir, GlobalModel model, Map<String, Object> provenance) {

@@ -5,6 +5,7 @@ import io.fedlead.core.strategy.StreamingAggregator;
 import io.fedlead.core.strategy.UpdateReceiver;
 import io.fedlead.proto.v1.TaskType;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ final class RoundState {
     private final Map<String, String> declined = new LinkedHashMap<>();
     private final Set<String> uploading = new java.util.HashSet<>();
     private ScoreHistogram histogram;
+    private final Map<String, Map<String, ScoreHistogram>> groupHistograms = new HashMap<>();
+    private final Set<String> withoutGroups = new java.util.TreeSet<>();
     private long evalExamples;
     private double evalLossSum;
     private int evaluations;
@@ -118,6 +121,15 @@ final class RoundState {
     }
 
     synchronized Optional<String> addEvaluation(String clientId, ScoreHistogram h, long examples, double lossSum) {
+        return addEvaluation(clientId, h, examples, lossSum, Map.of());
+    }
+
+    /**
+     * Adds a client's evaluation and, for the fairness audit, its group histograms (column -> group -> histogram,
+     * already checked against the pooled one); a client that sent none for a non-empty holdout is remembered.
+     */
+    synchronized Optional<String> addEvaluation(String clientId, ScoreHistogram h, long examples, double lossSum,
+                                                Map<String, Map<String, ScoreHistogram>> groups) {
         if (closed) {
             return Optional.of("evaluation of round " + round + " is closed");
         }
@@ -128,6 +140,11 @@ final class RoundState {
             return Optional.of("client already reported its evaluation of round " + round);
         }
         histogram = histogram == null ? h : histogram.merge(h);
+        groups.forEach((column, byValue) -> byValue.forEach((value, g) -> groupHistograms
+                .computeIfAbsent(column, k -> new HashMap<>()).merge(value, g, ScoreHistogram::merge)));
+        if (groups.isEmpty() && examples > 0) {
+            withoutGroups.add(clientId);
+        }
         evalExamples += examples;
         evalLossSum += lossSum;
         evaluations++;
@@ -176,6 +193,18 @@ final class RoundState {
 
     synchronized Optional<ScoreHistogram> histogram() {
         return Optional.ofNullable(histogram);
+    }
+
+    /** Merged group histograms of the evaluations received: column -> group -> histogram (a copy). */
+    synchronized Map<String, Map<String, ScoreHistogram>> groupHistograms() {
+        Map<String, Map<String, ScoreHistogram>> copy = new HashMap<>();
+        groupHistograms.forEach((column, byValue) -> copy.put(column, Map.copyOf(byValue)));
+        return copy;
+    }
+
+    /** Clients whose evaluation of a non-empty holdout came without group histograms. */
+    synchronized Set<String> withoutGroups() {
+        return Set.copyOf(withoutGroups);
     }
 
     synchronized long evalExamples() {

@@ -2,7 +2,10 @@ package io.fedlead.core.config;
 
 import io.fedlead.core.model.ModelSpec;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The coordinator's configuration: one YAML file (kebab-case keys) read by {@link YamlConfig}. Every key is optional;
@@ -25,11 +28,22 @@ import java.util.Optional;
  * @param privacy         accounting and budget
  * @param checkpointDir   where each round's global model and provenance are written
  * @param seed            seed of client sampling (0 = from SecureRandom)
+ * @param evaluation      federated evaluation: the fairness audit's columns and minimum group size
  */
 public record FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
                                Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
                                Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
-                               Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed) {
+                               Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed,
+                               Evaluation evaluation) {
+
+    /** A configuration without evaluation settings (no fairness audit). */
+    public FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
+                            Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
+                            Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
+                            Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed) {
+        this(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients, roundTimeoutSeconds,
+                joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, null);
+    }
 
     public FederationConfig {
         runId = runId == null ? "" : runId;
@@ -59,6 +73,7 @@ public record FederationConfig(String runId, String host, Integer port, String s
         privacy = privacy == null ? Privacy.defaults() : privacy;
         checkpointDir = checkpointDir == null ? "runs" : checkpointDir;
         seed = seed == null ? 0L : seed;
+        evaluation = evaluation == null ? Evaluation.defaults() : evaluation;
     }
 
     public static FederationConfig defaults() {
@@ -74,32 +89,38 @@ public record FederationConfig(String runId, String host, Integer port, String s
     public FederationConfig with(String runId, int port, int rounds, int minClients, String checkpointDir) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit,
                 Math.min(minFitClients, minClients), roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training,
-                aggregation, privacy, checkpointDir, seed);
+                aggregation, privacy, checkpointDir, seed, evaluation);
     }
 
     public FederationConfig withTraining(Training t) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed, evaluation);
     }
 
     public FederationConfig withModel(ModelSpec m) {
         return new FederationConfig(runId, host, port, schema, m, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, evaluation);
     }
 
     public FederationConfig withSchema(String schemaPath) {
         return new FederationConfig(runId, host, port, schemaPath, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, evaluation);
     }
 
     public FederationConfig withAggregation(Aggregation a) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed, evaluation);
     }
 
     public FederationConfig withPrivacy(Privacy p) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed, evaluation);
+    }
+
+    public FederationConfig withEvaluation(Evaluation e) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir,
+                seed, e);
     }
 
     /**
@@ -247,6 +268,32 @@ public record FederationConfig(String runId, String host, Integer port, String s
 
         public static Privacy defaults() {
             return new Privacy(null, null);
+        }
+    }
+
+    /**
+     * Federated evaluation. Every evaluation task asks the clients for score histograms of their holdouts; with audit
+     * groups it also asks for one histogram per group of each listed column, and the coordinator audits the model's
+     * fairness across those groups.
+     *
+     * @param auditGroups       categorical or boolean feature columns of the schema to audit by (checked against the
+     *                          schema when the coordinator starts); empty = no audit
+     * @param auditMinGroupSize groups with fewer holdout leads (pooled over clients) are reported without metrics
+     */
+    public record Evaluation(List<String> auditGroups, Integer auditMinGroupSize) {
+        public Evaluation {
+            auditGroups = auditGroups == null ? List.of() : List.copyOf(auditGroups);
+            Set<String> seen = new HashSet<>();
+            for (String g : auditGroups) {
+                check(!g.isBlank(), "evaluation.audit-groups", auditGroups, "must not contain a blank column name");
+                check(seen.add(g), "evaluation.audit-groups", auditGroups, "names column '" + g + "' twice");
+            }
+            auditMinGroupSize = auditMinGroupSize == null ? 30 : auditMinGroupSize;
+            check(auditMinGroupSize >= 1, "evaluation.audit-min-group-size", auditMinGroupSize, "must be >= 1");
+        }
+
+        public static Evaluation defaults() {
+            return new Evaluation(null, null);
         }
     }
 

@@ -141,8 +141,13 @@ public final class BinaryMetrics {
         if (labels.length != rows) {
             throw new IllegalArgumentException("labels has " + labels.length + " values for " + rows + " rows");
         }
-        float[] p = predict(net, features, rows, width);
-        return new EvaluationResult(rows, logLossSum(p, labels), auc(p, labels), ScoreHistogram.of(p, labels));
+        return evaluate(predict(net, features, rows, width), labels);
+    }
+
+    /** Scores given probabilities against their labels, with a {@link ScoreHistogram#DEFAULT_BINS}-bin histogram. */
+    public static EvaluationResult evaluate(float[] probabilities, float[] labels) {
+        return new EvaluationResult(labels.length, logLossSum(probabilities, labels), auc(probabilities, labels),
+                ScoreHistogram.of(probabilities, labels));
     }
 
     private static void checkPairs(float[] scores, float[] labels) {

@@ -34,7 +34,12 @@ public record CategoricalColumn(String name, MissingPolicy missing, List<String>
 
     /** The slot name of the catch-all bucket; {@code name=<other>} if a real category is called "other". */
     public String otherSlotName() {
-        return categories.contains(OTHER) ? name + "=<" + OTHER + ">" : name + "=" + OTHER;
+        return name + "=" + otherValue();
+    }
+
+    /** The catch-all bucket's name: "other", or "<other>" if a real category is called "other". */
+    public String otherValue() {
+        return categories.contains(OTHER) ? "<" + OTHER + ">" : OTHER;
     }
 
     @Override

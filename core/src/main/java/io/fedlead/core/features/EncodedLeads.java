@@ -106,6 +106,14 @@ public record EncodedLeads(String source, int rows, int width, float[] features,
      * holdout. Both parts keep the original row order; the skip count and reasons stay with the train part.
      */
     public static Split split(EncodedLeads leads, double holdoutFraction, RandomGenerator rng) {
+        return split(leads, holdoutMask(leads, holdoutFraction, rng));
+    }
+
+    /**
+     * Which rows {@link #split(EncodedLeads, double, RandomGenerator)} puts in the holdout (true) for the same
+     * {@code rng} state; lets a caller split values kept beside the rows the same way.
+     */
+    public static boolean[] holdoutMask(EncodedLeads leads, double holdoutFraction, RandomGenerator rng) {
         Objects.requireNonNull(leads, "leads");
         Objects.requireNonNull(rng, "rng");
         if (!(holdoutFraction >= 0 && holdoutFraction <= 1)) {
@@ -125,6 +133,16 @@ public record EncodedLeads(String source, int rows, int width, float[] features,
             for (int i = 0; i < k; i++) {
                 inHoldout[members[i]] = true;
             }
+        }
+        return inHoldout;
+    }
+
+    /** Splits by a holdout mask (true = holdout); the skip count and reasons stay with the train part. */
+    public static Split split(EncodedLeads leads, boolean[] inHoldout) {
+        Objects.requireNonNull(leads, "leads");
+        if (inHoldout.length != leads.rows) {
+            throw new IllegalArgumentException(leads.source + ": holdout mask has " + inHoldout.length
+                    + " entries for " + leads.rows + " rows");
         }
         int holdoutCount = 0;
         for (boolean b : inHoldout) {

@@ -27,6 +27,32 @@ class FederationConfigTest {
         assertEquals(0.2, c.training().noiseMultiplier());
         assertEquals("examples", c.aggregation().weighting());
         assertEquals(1e-5, c.privacy().delta());
+        assertEquals(java.util.List.of("region", "source"), c.evaluation().auditGroups());
+        assertEquals(30, c.evaluation().auditMinGroupSize());
+    }
+
+    @Test
+    void parse_noEvaluationKey_noAuditAndMinimumGroupSize30() {
+        FederationConfig c = YamlConfig.parse("rounds: 3", "test.yaml", FederationConfig.class);
+        assertEquals(java.util.List.of(), c.evaluation().auditGroups());
+        assertEquals(30, c.evaluation().auditMinGroupSize());
+        assertEquals(c, FederationConfig.defaults().with(c.runId(), c.port(), 3, c.minClients(), c.checkpointDir()));
+    }
+
+    @Test
+    void parse_badAuditSettings_namesKeyAndLine() {
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "rounds: 3\nevaluation:\n  audit-groups: [region, region]\n", "fed.yaml", FederationConfig.class));
+        assertTrue(twice.getMessage().startsWith("fed.yaml line 3 column 3: 'evaluation.audit-groups' is [region, region]: "
+                + "names column 'region' twice"), twice.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "evaluation:\n  audit-groups: [region]\n  audit-min-group-size: 0\n", "fed.yaml", FederationConfig.class));
+        assertTrue(size.getMessage().startsWith("fed.yaml line 3 column 3: 'evaluation.audit-min-group-size' is 0"),
+                size.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "evaluation:\n  audit-group: [region]\n", "fed.yaml", FederationConfig.class));
+        assertTrue(unknown.getMessage().contains("unknown key 'audit-group' at 'evaluation.audit-group'"),
+                unknown.getMessage());
     }
 
     @Test
