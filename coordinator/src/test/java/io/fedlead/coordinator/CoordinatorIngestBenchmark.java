@@ -51,8 +51,12 @@ class CoordinatorIngestBenchmark {
                 ModelSpec.mlp(List.of(1024, 960)), rounds, clients, 1.0, clients, 600.0, 60.0, 0,
                 new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false),
                 new FederationConfig.Aggregation("examples", null, clients), null, dir.toString(), 5L);
-        CoordinatorServer server = CoordinatorServer.create(config,
-                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), RunListener.NONE).start();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+        Integer window = Integer.getInteger("fedlead.bench.window");
+        if (window != null) {
+            builder.flowControlWindow(window);
+        }
+        CoordinatorServer server = CoordinatorServer.create(config, builder, RunListener.NONE).start();
         List<ManagedChannel> channels = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
