@@ -25,11 +25,21 @@ import java.util.Optional;
  * @param privacy         accounting and budget
  * @param checkpointDir   where each round's global model and provenance are written
  * @param seed            seed of client sampling (0 = from SecureRandom)
+ * @param tls             transport security of the coordinator's port; default: plaintext
  */
 public record FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
                                Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
                                Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
-                               Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed) {
+                               Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed, Tls tls) {
+
+    /** A configuration without TLS (plaintext gRPC). */
+    public FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
+                            Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
+                            Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
+                            Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed) {
+        this(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients, roundTimeoutSeconds,
+                joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, null);
+    }
 
     public FederationConfig {
         runId = runId == null ? "" : runId;
@@ -59,11 +69,12 @@ public record FederationConfig(String runId, String host, Integer port, String s
         privacy = privacy == null ? Privacy.defaults() : privacy;
         checkpointDir = checkpointDir == null ? "runs" : checkpointDir;
         seed = seed == null ? 0L : seed;
+        tls = tls == null ? Tls.defaults() : tls;
     }
 
     public static FederationConfig defaults() {
         return new FederationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     public Optional<String> schemaPath() {
@@ -74,32 +85,38 @@ public record FederationConfig(String runId, String host, Integer port, String s
     public FederationConfig with(String runId, int port, int rounds, int minClients, String checkpointDir) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit,
                 Math.min(minFitClients, minClients), roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training,
-                aggregation, privacy, checkpointDir, seed);
+                aggregation, privacy, checkpointDir, seed, tls);
     }
 
     public FederationConfig withTraining(Training t) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed, tls);
     }
 
     public FederationConfig withModel(ModelSpec m) {
         return new FederationConfig(runId, host, port, schema, m, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, tls);
     }
 
     public FederationConfig withSchema(String schemaPath) {
         return new FederationConfig(runId, host, port, schemaPath, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, tls);
     }
 
     public FederationConfig withAggregation(Aggregation a) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed, tls);
     }
 
     public FederationConfig withPrivacy(Privacy p) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed, tls);
+    }
+
+    public FederationConfig withTls(Tls t) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir,
+                seed, t);
     }
 
     /**
@@ -247,6 +264,46 @@ public record FederationConfig(String runId, String host, Integer port, String s
 
         public static Privacy defaults() {
             return new Privacy(null, null);
+        }
+    }
+
+    /**
+     * TLS on the coordinator's port. Off when {@code cert-chain} is empty (plaintext gRPC, for loopback and demos).
+     * With {@code client-ca}, every client must present a certificate signed by it (mutual TLS) and may join only
+     * under a name its certificate vouches for. Only paths are kept here: the files are read and checked when the
+     * server starts, so a saved configuration never holds a key.
+     *
+     * @param certChain  PEM file: the coordinator's certificate first, then any intermediates
+     * @param privateKey PEM file: the certificate's private key, unencrypted PKCS#8 ("BEGIN PRIVATE KEY")
+     * @param clientCa   PEM file of the CA certificates that client certificates must chain to; empty = no client
+     *                   certificates are asked for
+     */
+    public record Tls(String certChain, String privateKey, String clientCa) {
+        public Tls {
+            certChain = certChain == null ? "" : certChain.strip();
+            privateKey = privateKey == null ? "" : privateKey.strip();
+            clientCa = clientCa == null ? "" : clientCa.strip();
+            check(!certChain.isEmpty() || privateKey.isEmpty(), "tls.private-key", privateKey,
+                    "but tls.cert-chain is not set; TLS needs both (neither = plaintext)");
+            check(certChain.isEmpty() || !privateKey.isEmpty(), "tls.cert-chain", certChain,
+                    "but tls.private-key is not set; TLS needs both (neither = plaintext)");
+            check(!certChain.isEmpty() || clientCa.isEmpty(), "tls.client-ca", clientCa,
+                    "but tls.cert-chain is not set: client certificates (mutual TLS) need the coordinator to "
+                            + "serve TLS; set tls.cert-chain and tls.private-key too");
+        }
+
+        public static Tls defaults() {
+            return new Tls(null, null, null);
+        }
+
+        /** True when the coordinator serves TLS. */
+        public boolean enabled() {
+            return !certChain.isEmpty();
+        }
+
+        /** True when clients must present a certificate (mutual TLS) that names them. */
+        public boolean mutual() {
+            return !clientCa.isEmpty();
         }
     }
 
