@@ -1,20 +1,17 @@
 package io.fedlead.client;
 
+import io.fedlead.core.config.Hosts;
 import io.fedlead.wire.tls.PemFile;
 import io.fedlead.wire.tls.TlsCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How a client node's channel to the coordinator is secured: plaintext, TLS, or TLS with a client certificate
@@ -27,8 +24,6 @@ import java.util.regex.Pattern;
  * @param description one line for the node's start-up output
  */
 public record ClientSecurity(ChannelCredentials credentials, boolean tls, String description) {
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-
     public ClientSecurity {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(description, "description");
@@ -84,7 +79,7 @@ public record ClientSecurity(ChannelCredentials credentials, boolean tls, String
         if (plaintext && !tlsFlags.isEmpty()) {
             throw new IllegalArgumentException("--plaintext cannot be combined with " + String.join(", ", tlsFlags));
         }
-        if (plaintext || (tlsFlags.isEmpty() && isLoopback(host))) {
+        if (plaintext || (tlsFlags.isEmpty() && Hosts.isLoopback(host))) {
             ClientSecurity p = plaintext();
             return new ClientSecurity(p.credentials(), false, p.description()
                     + (plaintext ? " (--plaintext)" : " (loopback coordinator; --tls or --tls-ca for TLS)"));
@@ -97,30 +92,5 @@ public record ClientSecurity(ChannelCredentials credentials, boolean tls, String
     /** A channel to {@code host:port} with these credentials (TLS checks the certificate against {@code host}). */
     public ManagedChannel channel(String host, int port) {
         return NettyChannelBuilder.forAddress(host, port, credentials).build();
-    }
-
-    /** True for {@code localhost} and loopback IP literals; other names are not resolved (DNS could lie). */
-    static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        Matcher v4 = IPV4.matcher(host);
-        if (v4.matches()) {
-            for (int i = 1; i <= 4; i++) {
-                if (Integer.parseInt(v4.group(i)) > 255) {
-                    return false;
-                }
-            }
-            return v4.group(1).equals("127");
-        }
-        if (!host.contains(":")) {
-            return false; // a host name: not resolved here
-        }
-        try {
-            // With a colon the JDK parses an IPv6 literal and never asks DNS.
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import javax.net.ssl.SSLException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,16 +18,23 @@ import java.util.Optional;
  * <ul>
  *   <li>the coordinator's certificate does not chain to a trusted CA (PKIX path building failed);</li>
  *   <li>it does not name the host the node connects to;</li>
- *   <li>the coordinator asked for a client certificate and got none it accepts (alert certificate_required; a
- *       node only offers a certificate issued by a CA the coordinator names, so a certificate from another CA
- *       ends the same way), or rejected the one it got;</li>
+ *   <li>the coordinator asked for a client certificate and got none it accepts (alert certificate_required from
+ *       BoringSSL, bad_certificate from the JDK; a node only offers a certificate issued by a CA the coordinator
+ *       names, so a certificate from another CA ends the same way);</li>
  *   <li>the coordinator answered in plaintext (a TLS node talking to a coordinator without TLS).</li>
  * </ul>
- * A plaintext node talking to a TLS coordinator sees only a connection closed without a word; that is not
- * certain enough to give up on, so {@link #hint} adds the likely reason to the retry messages instead.
+ * These do not heal by waiting. A plaintext node talking to a TLS coordinator sees only a connection closed without
+ * a word, and other TLS errors (a handshake timeout) may pass; those are not certain enough to give up on, so
+ * {@link #hint} adds the likely reason to the retry messages instead.
  */
 final class TlsFailures {
     static final String CLOSED_WITHOUT_ANSWER = "Network closed for unknown reason";
+    /**
+     * TLS alerts a server sends about the client's certificate. Without one, BoringSSL sends certificate_required
+     * and the JDK's TLS 1.3 server bad_certificate, so the message covers both "none" and "not accepted".
+     */
+    private static final List<String> CLIENT_CERTIFICATE_ALERTS = List.of("CERTIFICATE_REQUIRED", "BAD_CERTIFICATE",
+            "UNKNOWN_CA", "CERTIFICATE_UNKNOWN", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED", "UNSUPPORTED_CERTIFICATE");
 
     private TlsFailures() {
     }
@@ -36,7 +44,6 @@ final class TlsFailures {
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
             return Optional.empty();
         }
-        boolean ssl = false;
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             String upper = message.toUpperCase(Locale.ROOT);
@@ -52,37 +59,37 @@ final class TlsFailures {
                         + "(connect with a name or address the certificate carries, or have it reissued with this "
                         + "one): " + message);
             }
-            if (upper.contains("CERTIFICATE_REQUIRED")) {
-                return Optional.of("TLS: the coordinator requires a client certificate (mutual TLS) and this node "
-                        + "offered none it accepts: give --tls-cert and --tls-key, issued by the CA in the "
-                        + "coordinator's tls.client-ca (a node offers its certificate only to a coordinator that "
-                        + "names that CA) [" + alert(message) + "]");
-            }
-            if (upper.contains("BAD_CERTIFICATE") || upper.contains("UNKNOWN_CA")
-                    || upper.contains("CERTIFICATE_UNKNOWN") || upper.contains("CERTIFICATE_EXPIRED")
-                    || upper.contains("CERTIFICATE_REVOKED") || upper.contains("UNSUPPORTED_CERTIFICATE")) {
-                return Optional.of("TLS: the coordinator rejected this node's client certificate (--tls-cert): "
-                        + alert(message));
+            if (CLIENT_CERTIFICATE_ALERTS.stream().anyMatch(upper::contains)) {
+                return Optional.of("TLS: the coordinator requires a client certificate (mutual TLS) and refused what "
+                        + "this node offered (none, or one it does not accept): give --tls-cert and --tls-key with a "
+                        + "current certificate issued by the CA in the coordinator's tls.client-ca (a node offers "
+                        + "its certificate only to a coordinator that names its CA) [" + alert(message) + "]");
             }
             if (t.getClass().getSimpleName().equals("NotSslRecordException")) {
                 return Optional.of("TLS: the coordinator answered in plaintext, not TLS: it serves no TLS (no "
                         + "tls.cert-chain in its config); connect with --plaintext, or have it configured for TLS");
             }
-            ssl |= t instanceof SSLException;
-        }
-        if (ssl || e.getStatus().getDescription() != null && e.getStatus().getDescription().equals("ssl exception")) {
-            return Optional.of("TLS handshake with the coordinator failed: " + innermost(e));
         }
         return Optional.empty();
     }
 
-    /** A likely reason for a failure that is not certain enough to give up on; empty when there is none. */
+    /**
+     * A likely reason for a failure that is not certain enough to give up on; empty when there is none. Other TLS
+     * errors (a handshake timeout, a connection reset mid-handshake) can be transient, so they are only named.
+     */
     static Optional<String> hint(StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && e.getCause() == null
-                && CLOSED_WITHOUT_ANSWER.equals(e.getStatus().getDescription())) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+            return Optional.empty();
+        }
+        if (e.getCause() == null && CLOSED_WITHOUT_ANSWER.equals(e.getStatus().getDescription())) {
             return Optional.of("the coordinator accepted the connection and closed it without answering, which is "
                     + "what a TLS coordinator does to a plaintext node: if it serves TLS, connect with --tls-ca "
                     + "(and --tls-cert/--tls-key for mutual TLS) instead of --plaintext");
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return Optional.of("TLS handshake with the coordinator failed: " + innermost(t));
+            }
         }
         return Optional.empty();
     }
@@ -95,9 +102,13 @@ final class TlsFailures {
         return last.getClass().getSimpleName() + ": " + last.getMessage();
     }
 
-    /** "TLSV1_ALERT_CERTIFICATE_REQUIRED" out of BoringSSL's "error:1000045c:SSL routines:OPENSSL_internal:...". */
+    /**
+     * "alert TLSV1_ALERT_CERTIFICATE_REQUIRED" out of BoringSSL's "...OpenSslException: error:1000045c:SSL
+     * routines:OPENSSL_internal:TLSV1_ALERT_CERTIFICATE_REQUIRED", "alert certificate_required" out of the JDK's
+     * "Received fatal alert: certificate_required".
+     */
     private static String alert(String message) {
         int colon = message.lastIndexOf(':');
-        return message.startsWith("error:") && colon >= 0 ? "alert " + message.substring(colon + 1) : message;
+        return colon >= 0 ? "alert " + message.substring(colon + 1).strip() : message;
     }
 }

@@ -24,7 +24,10 @@ public record ServerSecurity(ServerCredentials credentials, String description) 
 
     public static ServerSecurity of(FederationConfig.Tls tls) {
         if (!tls.enabled()) {
-            return new ServerSecurity(TlsCredentials.plaintextServer(), "plaintext (no TLS: tls.cert-chain not set)");
+            return new ServerSecurity(TlsCredentials.plaintextServer(), tls.allowPlaintext()
+                    ? "plaintext (tls.allow-plaintext: true): session tokens and updates cross the network unencrypted "
+                            + "unless a TLS-terminating proxy is in front"
+                    : "plaintext (no TLS: tls.cert-chain not set; loopback only)");
         }
         TlsCredentials.Identity identity = TlsCredentials.identity(new PemFile("tls.cert-chain", Path.of(tls.certChain())),
                 new PemFile("tls.private-key", Path.of(tls.privateKey())));

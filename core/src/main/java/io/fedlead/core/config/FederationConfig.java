@@ -70,6 +70,10 @@ public record FederationConfig(String runId, String host, Integer port, String s
         checkpointDir = checkpointDir == null ? "runs" : checkpointDir;
         seed = seed == null ? 0L : seed;
         tls = tls == null ? Tls.defaults() : tls;
+        check(tls.enabled() || tls.allowPlaintext() || Hosts.isLoopback(host), "host", host,
+                "is not a loopback address, so clients would reach it over a network, and tls.cert-chain is not set: "
+                        + "serve TLS (tls.cert-chain, tls.private-key), or set tls.allow-plaintext: true (e.g. behind a "
+                        + "TLS-terminating proxy)");
     }
 
     public static FederationConfig defaults() {
@@ -268,7 +272,8 @@ public record FederationConfig(String runId, String host, Integer port, String s
     }
 
     /**
-     * TLS on the coordinator's port. Off when {@code cert-chain} is empty (plaintext gRPC, for loopback and demos).
+     * TLS on the coordinator's port. Off when {@code cert-chain} is empty: plaintext gRPC, allowed on a loopback
+     * host (demos, local runs) and elsewhere only with {@code allow-plaintext: true}.
      * With {@code client-ca}, every client must present a certificate signed by it (mutual TLS) and may join only
      * under a name its certificate vouches for. Only paths are kept here: the files are read and checked when the
      * server starts, so a saved configuration never holds a key.
@@ -277,8 +282,14 @@ public record FederationConfig(String runId, String host, Integer port, String s
      * @param privateKey PEM file: the certificate's private key, unencrypted PKCS#8 ("BEGIN PRIVATE KEY")
      * @param clientCa   PEM file of the CA certificates that client certificates must chain to; empty = no client
      *                   certificates are asked for
+     * @param allowPlaintext must be true to serve plaintext on a host other than loopback
      */
-    public record Tls(String certChain, String privateKey, String clientCa) {
+    public record Tls(String certChain, String privateKey, String clientCa, Boolean allowPlaintext) {
+        /** TLS settings that do not allow plaintext beyond loopback. */
+        public Tls(String certChain, String privateKey, String clientCa) {
+            this(certChain, privateKey, clientCa, null);
+        }
+
         public Tls {
             certChain = certChain == null ? "" : certChain.strip();
             privateKey = privateKey == null ? "" : privateKey.strip();
@@ -290,10 +301,13 @@ public record FederationConfig(String runId, String host, Integer port, String s
             check(!certChain.isEmpty() || clientCa.isEmpty(), "tls.client-ca", clientCa,
                     "but tls.cert-chain is not set: client certificates (mutual TLS) need the coordinator to "
                             + "serve TLS; set tls.cert-chain and tls.private-key too");
+            allowPlaintext = allowPlaintext != null && allowPlaintext;
+            check(!allowPlaintext || certChain.isEmpty(), "tls.allow-plaintext", allowPlaintext,
+                    "but tls.cert-chain is set, so the coordinator serves TLS; remove one of them");
         }
 
         public static Tls defaults() {
-            return new Tls(null, null, null);
+            return new Tls(null, null, null, null);
         }
 
         /** True when the coordinator serves TLS. */

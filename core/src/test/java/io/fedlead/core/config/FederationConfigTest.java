@@ -98,4 +98,28 @@ class FederationConfigTest {
                 "tls:\n  private-key: k.pem\n", "fed.yaml", FederationConfig.class));
         assertTrue(key.getMessage().contains("'tls.private-key' is k.pem"), key.getMessage());
     }
+
+    @Test
+    void parse_nonLoopbackHostWithoutTls_rejectedUnlessPlaintextIsAllowed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "rounds: 3\nhost: 0.0.0.0\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().startsWith("fed.yaml line 2 column 1: 'host' is 0.0.0.0: is not a loopback address"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("tls.allow-plaintext: true"), e.getMessage());
+        FederationConfig allowed = YamlConfig.parse("host: 0.0.0.0\ntls:\n  allow-plaintext: true\n", "fed.yaml",
+                FederationConfig.class);
+        assertFalse(allowed.tls().enabled());
+        FederationConfig withTls = YamlConfig.parse("host: 10.1.2.3\ntls:\n  cert-chain: c.pem\n  private-key: k.pem\n",
+                "fed.yaml", FederationConfig.class);
+        assertTrue(withTls.tls().enabled());
+        assertEquals("localhost", YamlConfig.parse("host: localhost\n", "fed.yaml", FederationConfig.class).host());
+    }
+
+    @Test
+    void parse_allowPlaintextWithCertChain_rejectedAsContradiction() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "tls:\n  cert-chain: c.pem\n  private-key: k.pem\n  allow-plaintext: true\n", "fed.yaml",
+                FederationConfig.class));
+        assertTrue(e.getMessage().contains("'tls.allow-plaintext' is true: but tls.cert-chain is set"), e.getMessage());
+    }
 }
