@@ -5,6 +5,7 @@ import io.fedlead.client.ClientNode;
 import io.fedlead.client.ClientNodeConfig;
 import io.fedlead.client.ClientOutcome;
 import io.fedlead.client.ClientPrivacy;
+import io.fedlead.client.ClientSecurity;
 import io.fedlead.client.UpdateLedger;
 import io.fedlead.client.LocalData;
 import io.fedlead.core.config.YamlConfig;
@@ -15,7 +16,6 @@ import io.fedlead.core.privacy.GaussianMechanism;
 import io.fedlead.core.privacy.NoiseSources;
 import io.fedlead.core.privacy.UpdatePrivatizer;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -68,6 +68,20 @@ final class ClientCommand implements Callable<Integer> {
     double holdout;
     @Option(names = "--skip-bad-rows", description = "skip malformed rows (counted and reported) instead of stopping")
     boolean skipBadRows;
+    @Option(names = "--tls-ca", description = "PEM file of the CA certificate(s) the coordinator's certificate must "
+            + "chain to (implies TLS; default with TLS: the JDK's trust store)")
+    Path tlsCa;
+    @Option(names = "--tls-cert", description = "PEM certificate of this node, for a coordinator that requires client "
+            + "certificates (mutual TLS); its CN or a DNS name in it must equal --name. Needs --tls-key")
+    Path tlsCert;
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert (unencrypted PKCS#8, 'BEGIN PRIVATE KEY')")
+    Path tlsKey;
+    @Option(names = "--tls", description = "use TLS (with the JDK's trust store unless --tls-ca); the default unless the "
+            + "coordinator is a loopback address")
+    boolean tls;
+    @Option(names = "--plaintext", description = "no TLS, to any address (the default only for a loopback coordinator: "
+            + "127.0.0.0/8, ::1, localhost)")
+    boolean plaintext;
 
     private void require(Object value, String option) {
         if (value == null) {
@@ -98,6 +112,9 @@ final class ClientCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--coordinator '" + coordinator + "': port is not a number");
         }
+        String host = coordinator.substring(0, colon);
+        // Read and checked before the data, so a wrong certificate or key fails at once, naming its flag.
+        ClientSecurity security = ClientSecurity.forCommandLine(host, plaintext, tls, tlsCa, tlsCert, tlsKey);
         FeatureSchema featureSchema = FeatureSchema.load(schema);
         ClientNodeConfig config = ClientNodeConfig.defaults(name).withHoldoutFraction(holdout);
         LocalData local = LocalData.load(data, featureSchema, skipBadRows, holdout, NoiseSources.secure());
@@ -113,7 +130,8 @@ final class ClientCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s: ledger %s: %d updates so far, epsilon %.4f at delta %s, budget %s%n", name,
                 ledgerPath, privacy.ledger().orElseThrow().entries().size(), privacy.epsilon(), delta,
                 maxEpsilon == null ? "none" : String.format(Locale.ROOT, "%.4f", maxEpsilon));
-        ManagedChannel channel = NettyChannelBuilder.forAddress(coordinator.substring(0, colon), port).usePlaintext().build();
+        System.out.printf(Locale.ROOT, "%s: connecting to %s:%d over %s%n", name, host, port, security.description());
+        ManagedChannel channel = security.channel(host, port);
         try {
             ClientNode node = new ClientNode(channel, config, local, declared, new LocalTrainer(NoiseSources.secure()),
                     new UpdatePrivatizer(new GaussianMechanism(NoiseSources.secure())), NoiseSources.secure(),

@@ -4,18 +4,17 @@ import io.fedlead.coordinator.CoordinatorServer;
 import io.fedlead.coordinator.RoundSummary;
 import io.fedlead.coordinator.RunListener;
 import io.fedlead.coordinator.RunResult;
+import io.fedlead.coordinator.ServerSecurity;
 import io.fedlead.core.config.FederationConfig;
 import io.fedlead.core.config.YamlConfig;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** Runs a coordinator until its run ends. */
+/** Runs a coordinator until its run ends; TLS and mutual TLS come from the config's {@code tls} keys. */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = "Start a coordinator: wait for clients, run the configured rounds, checkpoint every round.")
 final class CoordinatorCommand implements Callable<Integer> {
@@ -47,9 +46,11 @@ final class CoordinatorCommand implements Callable<Integer> {
                 System.out.println(message);
             }
         };
-        CoordinatorServer server = CoordinatorServer.create(cfg,
-                NettyServerBuilder.forAddress(new InetSocketAddress(cfg.host(), cfg.port())), printer).start();
+        // Reads and checks the tls.* files before anything else happens, so a wrong one fails at once, named.
+        ServerSecurity security = ServerSecurity.of(cfg.tls());
+        CoordinatorServer server = CoordinatorServer.create(cfg, security.serverBuilder(cfg), printer).start();
         System.out.println("coordinator listening on " + cfg.host() + ":" + server.port() + ", writing to " + server.runDir());
+        System.out.println("transport: " + security.description());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stop();

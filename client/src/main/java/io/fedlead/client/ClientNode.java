@@ -375,6 +375,12 @@ public final class ClientNode {
         return FederationGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** "io exception: Connection refused: /127.0.0.1:7070" rather than a bare status code. */
+    private static String describe(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription() == null ? "no description" : e.getStatus().getDescription();
+        return e.getCause() == null ? description : description + ": " + e.getCause().getMessage();
+    }
+
     @FunctionalInterface
     private interface Call<T> {
         T call();
@@ -399,16 +405,23 @@ public final class ClientNode {
                     join();
                     throw Status.ABORTED.withDescription("rejoined; dropping the " + what + " in progress").asRuntimeException();
                 }
+                Optional<String> tls = TlsFailures.explain(e);
+                if (tls.isPresent()) {
+                    // A certificate or TLS-mode mismatch does not heal by waiting: stop now and say what to fix.
+                    throw new IllegalStateException(config.name() + ": cannot connect to the coordinator ("
+                            + what + "): " + tls.get(), e);
+                }
                 if (!transientError) {
                     throw e;
                 }
+                String reason = code + " (" + TlsFailures.hint(e).orElseGet(() -> describe(e)) + ")";
                 if (System.nanoTime() - start > config.giveUpAfter().toNanos()) {
                     throw new IllegalStateException(config.name() + ": coordinator unreachable for "
-                            + config.giveUpAfter().toSeconds() + " s during " + what + ": " + e.getStatus(), e);
+                            + config.giveUpAfter().toSeconds() + " s during " + what + ": " + reason, e);
                 }
                 long sleep = backoff / 2 + (long) (backoffRng.nextDouble() * backoff / 2);
-                log.info("{}: {} failed with {}; retrying in {} ms", config.name(), what, code, sleep);
-                listener.onMessage(config.name() + ": " + what + " failed with " + code + "; retrying in " + sleep + " ms");
+                log.info("{}: {} failed with {}; retrying in {} ms", config.name(), what, reason, sleep);
+                listener.onMessage(config.name() + ": " + what + " failed with " + reason + "; retrying in " + sleep + " ms");
                 Thread.sleep(sleep);
                 backoff = Math.min(config.reconnectMax().toMillis(), backoff * 2);
             }

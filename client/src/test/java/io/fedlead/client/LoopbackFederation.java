@@ -2,6 +2,7 @@ package io.fedlead.client;
 
 import io.fedlead.coordinator.CoordinatorServer;
 import io.fedlead.coordinator.RunListener;
+import io.fedlead.coordinator.ServerSecurity;
 import io.fedlead.core.config.FederationConfig;
 import io.fedlead.core.model.LocalTrainer;
 import io.fedlead.core.privacy.GaussianMechanism;
@@ -9,7 +10,6 @@ import io.fedlead.core.privacy.NoiseSources;
 import io.fedlead.core.privacy.UpdatePrivatizer;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptor;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.net.InetSocketAddress;
@@ -21,7 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** Test harness: a real coordinator on 127.0.0.1 TCP and client nodes on threads, each with its own Netty channel. */
+/**
+ * Test harness: a real coordinator on 127.0.0.1 TCP and client nodes on threads, each with its own Netty channel
+ * (plaintext, or TLS with {@link #withConfiguredTls} and {@link ClientSecurity}).
+ */
 final class LoopbackFederation implements AutoCloseable {
     final CoordinatorServer coordinator;
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -29,7 +32,18 @@ final class LoopbackFederation implements AutoCloseable {
     final List<Future<ClientOutcome>> nodes = new ArrayList<>();
 
     LoopbackFederation(FederationConfig config, RunListener listener, ServerInterceptor... interceptors) throws Exception {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+        this(config, listener, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), interceptors);
+    }
+
+    /** A coordinator on 127.0.0.1 with the config's TLS settings (its {@code tls} keys, read by ServerSecurity). */
+    static LoopbackFederation withConfiguredTls(FederationConfig config, RunListener listener,
+                                                ServerInterceptor... interceptors) throws Exception {
+        return new LoopbackFederation(config, listener, NettyServerBuilder.forAddress(
+                new InetSocketAddress("127.0.0.1", 0), ServerSecurity.of(config.tls()).credentials()), interceptors);
+    }
+
+    private LoopbackFederation(FederationConfig config, RunListener listener, NettyServerBuilder builder,
+                               ServerInterceptor... interceptors) throws Exception {
         for (ServerInterceptor i : interceptors) {
             builder.intercept(i);
         }
@@ -49,7 +63,13 @@ final class LoopbackFederation implements AutoCloseable {
 
     void startNode(ClientNodeConfig config, LocalData data, LocalTrainer trainer, UpdatePrivatizer privatizer,
                    ClientListener listener, ClientPrivacy privacy) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
+        startNode(config, data, trainer, privatizer, listener, privacy, ClientSecurity.plaintext());
+    }
+
+    /** Starts a node whose channel has {@code security} (plaintext, TLS or mutual TLS). */
+    void startNode(ClientNodeConfig config, LocalData data, LocalTrainer trainer, UpdatePrivatizer privatizer,
+                   ClientListener listener, ClientPrivacy privacy, ClientSecurity security) {
+        ManagedChannel channel = security.channel("127.0.0.1", coordinator.port());
         channels.add(channel);
         ClientNode node = new ClientNode(channel, config, data, Optional.empty(), trainer, privatizer,
                 NoiseSources.seededForSimulation(99), listener, privacy);

@@ -12,6 +12,8 @@ import io.fedlead.core.model.NetworkWeights;
 import io.fedlead.proto.v1.FederationGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,9 @@ import java.util.random.RandomGeneratorFactory;
 
 /**
  * The coordinator process: a gRPC server (lifecycle only: start, stop, await) around {@link FederationService}, and
- * the thread that runs the rounds. Takes any {@link ServerBuilder} so tests can use an in-process transport.
+ * the thread that runs the rounds. Takes any {@link ServerBuilder} so tests can use an in-process transport; the
+ * transport's security comes with the builder ({@link ServerSecurity#serverBuilder} for TCP with the config's TLS).
+ * With {@code tls.client-ca} set, every call must carry a client certificate whose names the service checks.
  */
 public final class CoordinatorServer {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
@@ -107,10 +111,14 @@ public final class CoordinatorServer {
                 new FileCheckpointStore(runDir, config.model(), inputs), listener, clock, System::nanoTime,
                 new ClientSampler(samplerRng), PrivacyTrackers.forConfig(config), provenance, auditPlan);
         FederationService service = new FederationService(run, registry, board, schema, config.model(), layout,
-                System::nanoTime, timer, (long) (config.aggregation().uploadIdleTimeoutSeconds() * 1e9));
+                System::nanoTime, timer, (long) (config.aggregation().uploadIdleTimeoutSeconds() * 1e9),
+                config.tls().mutual());
         // SubmitUpdate's chunks are parsed with one payload copy instead of grpc's two (see UpdateChunkMarshaller).
-        Server server = serverBuilder.addService(UpdateChunkMarshaller.install(service.bindService(),
-                FederationGrpc.getSubmitUpdateMethod())).build();
+        ServerServiceDefinition definition = UpdateChunkMarshaller.install(service.bindService(),
+                FederationGrpc.getSubmitUpdateMethod());
+        // Installed here, not left to the caller's builder, so that mutual TLS cannot be configured without it.
+        Server server = serverBuilder.addService(ServerInterceptors.intercept(definition,
+                new ClientCertificateInterceptor())).build();
         return new CoordinatorServer(server, run, timer, runDir, schema);
     }
 

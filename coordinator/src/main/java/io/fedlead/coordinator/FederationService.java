@@ -42,8 +42,12 @@ import java.util.function.LongSupplier;
 
 /**
  * The coordinator's RPCs. Validates everything a client sends and routes it to the running round; bad input is answered
- * with a status naming the field and value (INVALID_ARGUMENT, FAILED_PRECONDITION, UNAUTHENTICATED) and never disturbs
- * the round or the updates already accepted.
+ * with a status naming the field and value (INVALID_ARGUMENT, FAILED_PRECONDITION, UNAUTHENTICATED, PERMISSION_DENIED)
+ * and never disturbs the round or the updates already accepted.
+ *
+ * <p>With mutual TLS ({@code tls.client-ca}), a client joins only under a name its certificate vouches for (read by
+ * {@link ClientCertificateInterceptor}), and its session token is honoured only on connections whose certificate
+ * vouches for the same name: a token that leaks cannot be used with another client's certificate.
  */
 final class FederationService extends FederationGrpc.FederationImplBase {
     private static final Logger log = LoggerFactory.getLogger(FederationService.class);
@@ -60,15 +64,21 @@ final class FederationService extends FederationGrpc.FederationImplBase {
 
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final long uploadIdleNanos;
+    private final boolean clientCertificatesRequired;
 
     /**
      * @param timer           runs the idle checks of uploads
      * @param uploadIdleNanos an upload that sends nothing for this long is dropped, so a stalled client cannot keep
      *                        an upload slot (and with it other clients' updates) until the round deadline
+     * @param clientCertificatesRequired mutual TLS: every call must carry a client certificate identity (see
+     *                        {@link ClientCertificateInterceptor}); a call without one is refused even if the transport
+     *                        let it through, so a mis-wired server fails closed
      */
     FederationService(FederationRun run, ClientRegistry registry, TaskBoard board, FeatureSchema schema,
                       ModelSpec modelSpec, ModelLayout layout, LongSupplier nanoTime,
-                      java.util.concurrent.ScheduledExecutorService timer, long uploadIdleNanos) {
+                      java.util.concurrent.ScheduledExecutorService timer, long uploadIdleNanos,
+                      boolean clientCertificatesRequired) {
+        this.clientCertificatesRequired = clientCertificatesRequired;
         this.timer = timer;
         this.uploadIdleNanos = uploadIdleNanos;
         this.run = run;
@@ -87,6 +97,13 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             if (name.isBlank() || name.length() > 128 || !name.matches("[A-Za-z0-9._:@-]+")) {
                 throw Status.INVALID_ARGUMENT.withDescription("client_name '" + name
                         + "' must be 1-128 characters of letters, digits and . _ : @ -").asRuntimeException();
+            }
+            Optional<ClientIdentity> certificate = peerIdentity();
+            if (certificate.isPresent() && !certificate.get().vouchesFor(name)) {
+                throw Status.PERMISSION_DENIED.withDescription("client_name '" + name + "' is not a name of this "
+                        + "connection's client certificate " + certificate.get().subject() + ", which vouches for "
+                        + certificate.get().names() + " (its CN and DNS names): join as one of those, or use the certificate "
+                        + "issued to '" + name + "'").asRuntimeException();
             }
             FeatureSchema theirs;
             try {
@@ -130,7 +147,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
                 }
             }
             ClientSession session = registry.join(name);
-            log.info("client {} joined as {}", name, session.clientId());
+            log.info("client {} joined as {}{}", name, session.clientId(),
+                    certificate.map(c -> " with " + c).orElse(""));
             return JoinResponse.newBuilder()
                     .setClientId(session.clientId())
                     .setSessionToken(session.token())
@@ -572,8 +590,28 @@ final class FederationService extends FederationGrpc.FederationImplBase {
             throw Status.UNAUTHENTICATED.withDescription("session_token does not match client_id '" + clientId
                     + "'; join again").asRuntimeException();
         }
+        Optional<ClientIdentity> certificate = peerIdentity();
+        if (certificate.isPresent() && !certificate.get().vouchesFor(s.name())) {
+            // Bound to the name, not to one certificate, so a client whose certificate is renewed mid-run goes on.
+            throw Status.PERMISSION_DENIED.withDescription("client_id '" + clientId + "' belongs to client '" + s.name()
+                    + "', but this connection's client certificate " + certificate.get().subject() + " vouches for "
+                    + certificate.get().names()).asRuntimeException();
+        }
         s.touch(nanoTime.getAsLong());
         return s;
+    }
+
+    /**
+     * The identity of the call's client certificate; empty without mutual TLS. When certificates are required and the
+     * call has none (a server built without TLS by mistake), the call is refused rather than let through.
+     */
+    private Optional<ClientIdentity> peerIdentity() {
+        ClientIdentity identity = ClientCertificateInterceptor.IDENTITY.get();
+        if (identity == null && clientCertificatesRequired) {
+            throw Status.UNAUTHENTICATED.withDescription("this coordinator requires a client certificate (mutual TLS, "
+                    + "tls.client-ca) and this connection presented none").asRuntimeException();
+        }
+        return Optional.ofNullable(identity);
     }
 
     private static MessageDigest sha256() {

@@ -48,7 +48,7 @@ class FairnessAuditServiceTest {
         // Stated privacy: C = 1, z = 0.5.
         return new FederationConfig("audit", null, 0, null, null, 1, 2, 1.0, 1, 10.0, 30.0, 0,
                 new FederationConfig.Training(1, 32, 0.1, 1.0, 0.5, false, false), null, null, dir.toString(), 7L,
-                new FederationConfig.Evaluation(auditGroups, minGroupSize));
+                new FederationConfig.Evaluation(auditGroups, minGroupSize), null);
     }
 
     static GroupHistogram.Builder group(String column, String value, int positiveBin, int negativeBin) {

@@ -100,8 +100,12 @@ public final class Demo {
         out.printf(Locale.ROOT, "data: %d units x %d leads in %s; pooled holdout %s%n", settings.units(),
                 settings.rowsPerUnit(), dataDir, testFile);
 
+        // The demo's nodes are threads of this process talking over loopback: plaintext, whatever the config says.
         FederationConfig config = settings.config().with(settings.config().runId(), 0, settings.config().rounds(),
-                settings.units(), settings.outDir().resolve("runs").toString());
+                settings.units(), settings.outDir().resolve("runs").toString()).withTls(FederationConfig.Tls.defaults());
+        if (settings.config().tls().enabled()) {
+            out.println("note: the demo talks plaintext gRPC over 127.0.0.1; the tls keys of the config are ignored");
+        }
         FederationConfig.Training t = config.training();
         out.printf(Locale.ROOT, "federation: %d rounds, model %s, clip-norm C=%.3f, noise-multiplier z=%.3f (noise std %.4f per coordinate), "
                         + "%d local epoch(s), batch %d, lr %.3f%n", config.rounds(), describe(config.model()), t.clipNorm(),

@@ -29,20 +29,21 @@ import java.util.Set;
  * @param checkpointDir   where each round's global model and provenance are written
  * @param seed            seed of client sampling (0 = from SecureRandom)
  * @param evaluation      federated evaluation: the fairness audit's columns and minimum group size
+ * @param tls             transport security of the coordinator's port; default: plaintext
  */
 public record FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
                                Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
                                Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
                                Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed,
-                               Evaluation evaluation) {
+                               Evaluation evaluation, Tls tls) {
 
-    /** A configuration without evaluation settings (no fairness audit). */
+    /** A configuration without evaluation settings (no fairness audit) and without TLS (plaintext gRPC). */
     public FederationConfig(String runId, String host, Integer port, String schema, ModelSpec model, Integer rounds,
                             Integer minClients, Double fractionFit, Integer minFitClients, Double roundTimeoutSeconds,
                             Double joinTimeoutSeconds, Integer maxRoundRetries, Training training,
                             Aggregation aggregation, Privacy privacy, String checkpointDir, Long seed) {
         this(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients, roundTimeoutSeconds,
-                joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, null);
+                joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, null, null);
     }
 
     public FederationConfig {
@@ -74,11 +75,16 @@ public record FederationConfig(String runId, String host, Integer port, String s
         checkpointDir = checkpointDir == null ? "runs" : checkpointDir;
         seed = seed == null ? 0L : seed;
         evaluation = evaluation == null ? Evaluation.defaults() : evaluation;
+        tls = tls == null ? Tls.defaults() : tls;
+        check(tls.enabled() || tls.allowPlaintext() || Hosts.isLoopback(host), "host", host,
+                "is not a loopback address, so clients would reach it over a network, and tls.cert-chain is not set: "
+                        + "serve TLS (tls.cert-chain, tls.private-key), or set tls.allow-plaintext: true (e.g. behind a "
+                        + "TLS-terminating proxy)");
     }
 
     public static FederationConfig defaults() {
         return new FederationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null);
     }
 
     public Optional<String> schemaPath() {
@@ -89,38 +95,45 @@ public record FederationConfig(String runId, String host, Integer port, String s
     public FederationConfig with(String runId, int port, int rounds, int minClients, String checkpointDir) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit,
                 Math.min(minFitClients, minClients), roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training,
-                aggregation, privacy, checkpointDir, seed, evaluation);
+                aggregation, privacy, checkpointDir, seed, evaluation, tls);
     }
 
     public FederationConfig withTraining(Training t) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed, evaluation);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, t, aggregation, privacy, checkpointDir, seed, evaluation, tls);
     }
 
     public FederationConfig withModel(ModelSpec m) {
         return new FederationConfig(runId, host, port, schema, m, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, evaluation);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, evaluation, tls);
     }
 
     public FederationConfig withSchema(String schemaPath) {
         return new FederationConfig(runId, host, port, schemaPath, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, evaluation);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir, seed, evaluation, tls);
     }
 
     public FederationConfig withAggregation(Aggregation a) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed, evaluation);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, a, privacy, checkpointDir, seed, evaluation, tls);
     }
 
     public FederationConfig withPrivacy(Privacy p) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
-                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed, evaluation);
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, p, checkpointDir, seed, evaluation,
+                tls);
     }
 
     public FederationConfig withEvaluation(Evaluation e) {
         return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
                 roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir,
-                seed, e);
+                seed, e, tls);
+    }
+
+    public FederationConfig withTls(Tls t) {
+        return new FederationConfig(runId, host, port, schema, model, rounds, minClients, fractionFit, minFitClients,
+                roundTimeoutSeconds, joinTimeoutSeconds, maxRoundRetries, training, aggregation, privacy, checkpointDir,
+                seed, evaluation, t);
     }
 
     /**
@@ -294,6 +307,56 @@ public record FederationConfig(String runId, String host, Integer port, String s
 
         public static Evaluation defaults() {
             return new Evaluation(null, null);
+        }
+    }
+
+    /**
+     * TLS on the coordinator's port. Off when {@code cert-chain} is empty: plaintext gRPC, allowed on a loopback
+     * host (demos, local runs) and elsewhere only with {@code allow-plaintext: true}.
+     * With {@code client-ca}, every client must present a certificate signed by it (mutual TLS) and may join only
+     * under a name its certificate vouches for. Only paths are kept here: the files are read and checked when the
+     * server starts, so a saved configuration never holds a key.
+     *
+     * @param certChain  PEM file: the coordinator's certificate first, then any intermediates
+     * @param privateKey PEM file: the certificate's private key, unencrypted PKCS#8 ("BEGIN PRIVATE KEY")
+     * @param clientCa   PEM file of the CA certificates that client certificates must chain to; empty = no client
+     *                   certificates are asked for
+     * @param allowPlaintext must be true to serve plaintext on a host other than loopback
+     */
+    public record Tls(String certChain, String privateKey, String clientCa, Boolean allowPlaintext) {
+        /** TLS settings that do not allow plaintext beyond loopback. */
+        public Tls(String certChain, String privateKey, String clientCa) {
+            this(certChain, privateKey, clientCa, null);
+        }
+
+        public Tls {
+            certChain = certChain == null ? "" : certChain.strip();
+            privateKey = privateKey == null ? "" : privateKey.strip();
+            clientCa = clientCa == null ? "" : clientCa.strip();
+            check(!certChain.isEmpty() || privateKey.isEmpty(), "tls.private-key", privateKey,
+                    "but tls.cert-chain is not set; TLS needs both (neither = plaintext)");
+            check(certChain.isEmpty() || !privateKey.isEmpty(), "tls.cert-chain", certChain,
+                    "but tls.private-key is not set; TLS needs both (neither = plaintext)");
+            check(!certChain.isEmpty() || clientCa.isEmpty(), "tls.client-ca", clientCa,
+                    "but tls.cert-chain is not set: client certificates (mutual TLS) need the coordinator to "
+                            + "serve TLS; set tls.cert-chain and tls.private-key too");
+            allowPlaintext = allowPlaintext != null && allowPlaintext;
+            check(!allowPlaintext || certChain.isEmpty(), "tls.allow-plaintext", allowPlaintext,
+                    "but tls.cert-chain is set, so the coordinator serves TLS; remove one of them");
+        }
+
+        public static Tls defaults() {
+            return new Tls(null, null, null, null);
+        }
+
+        /** True when the coordinator serves TLS. */
+        public boolean enabled() {
+            return !certChain.isEmpty();
+        }
+
+        /** True when clients must present a certificate (mutual TLS) that names them. */
+        public boolean mutual() {
+            return !clientCa.isEmpty();
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +90,62 @@ class FederationConfigTest {
                 "rounds: 3\nfraction-fit: 0.5\ntraining:\n  local-epochs: 2\n  clip-norm: -1\nseed: 4\n", "fed.yaml",
                 FederationConfig.class));
         assertTrue(nested.getMessage().startsWith("fed.yaml line 5 column 3: 'training.clip-norm' is -1.0"), nested.getMessage());
+    }
+
+    @Test
+    void parse_tlsKeys_readAndOffByDefault() {
+        assertFalse(FederationConfig.defaults().tls().enabled());
+        FederationConfig c = YamlConfig.parse("""
+                tls:
+                  cert-chain: pki/coordinator.pem
+                  private-key: pki/coordinator.key
+                  client-ca: pki/ca.pem
+                """, "fed.yaml", FederationConfig.class);
+        assertEquals("pki/coordinator.pem", c.tls().certChain());
+        assertTrue(c.tls().enabled() && c.tls().mutual());
+        assertTrue(YamlConfig.toYaml(c).contains("client-ca: pki/ca.pem"), YamlConfig.toYaml(c));
+    }
+
+    @Test
+    void parse_clientCaWithoutCertChain_rejectedNamingKeyAndLine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "rounds: 3\ntls:\n  client-ca: ca.pem\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().startsWith("fed.yaml line 3 column 3: 'tls.client-ca' is ca.pem"), e.getMessage());
+        assertTrue(e.getMessage().contains("tls.cert-chain is not set"), e.getMessage());
+    }
+
+    @Test
+    void parse_certChainWithoutKey_rejectedNamingBothKeys() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "tls:\n  cert-chain: c.pem\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().contains("'tls.cert-chain' is c.pem") && e.getMessage().contains("tls.private-key"),
+                e.getMessage());
+        IllegalArgumentException key = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "tls:\n  private-key: k.pem\n", "fed.yaml", FederationConfig.class));
+        assertTrue(key.getMessage().contains("'tls.private-key' is k.pem"), key.getMessage());
+    }
+
+    @Test
+    void parse_nonLoopbackHostWithoutTls_rejectedUnlessPlaintextIsAllowed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "rounds: 3\nhost: 0.0.0.0\n", "fed.yaml", FederationConfig.class));
+        assertTrue(e.getMessage().startsWith("fed.yaml line 2 column 1: 'host' is 0.0.0.0: is not a loopback address"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("tls.allow-plaintext: true"), e.getMessage());
+        FederationConfig allowed = YamlConfig.parse("host: 0.0.0.0\ntls:\n  allow-plaintext: true\n", "fed.yaml",
+                FederationConfig.class);
+        assertFalse(allowed.tls().enabled());
+        FederationConfig withTls = YamlConfig.parse("host: 10.1.2.3\ntls:\n  cert-chain: c.pem\n  private-key: k.pem\n",
+                "fed.yaml", FederationConfig.class);
+        assertTrue(withTls.tls().enabled());
+        assertEquals("localhost", YamlConfig.parse("host: localhost\n", "fed.yaml", FederationConfig.class).host());
+    }
+
+    @Test
+    void parse_allowPlaintextWithCertChain_rejectedAsContradiction() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> YamlConfig.parse(
+                "tls:\n  cert-chain: c.pem\n  private-key: k.pem\n  allow-plaintext: true\n", "fed.yaml",
+                FederationConfig.class));
+        assertTrue(e.getMessage().contains("'tls.allow-plaintext' is true: but tls.cert-chain is set"), e.getMessage());
     }
 }
