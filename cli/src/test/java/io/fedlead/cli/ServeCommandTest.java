@@ -103,10 +103,24 @@ class ServeCommandTest {
     }
 
     @Test
-    void serve_gradeCutsAndReferenceTogether_exitCode2() {
-        assertEquals(2, CliEndToEndTest.run("serve", "--model", "m.zip", "--reference", "r.csv", "--grade-cuts", "0.5,0.2,0.1"));
-        assertEquals(2, CliEndToEndTest.run("serve", "--model", "m.zip", "--grade-cuts", "0.5,0.2"));
-        assertEquals(2, CliEndToEndTest.run("serve", "--model", "does-not-exist.zip", "--port", "0"));
+    void serve_badOptions_exitCode2NamingTheProblem() {
+        assertEquals("fedlead: give grade boundaries either from a reference CSV or as fixed cuts, not both",
+                runForError("serve", "--model", "m.zip", "--reference", "r.csv", "--grade-cuts", "0.5,0.2,0.1"));
+        assertEquals("fedlead: --grade-cuts takes three probabilities A,B,C (e.g. 0.5,0.25,0.1), got [0.5, 0.2]",
+                runForError("serve", "--model", "m.zip", "--grade-cuts", "0.5,0.2"));
+        assertEquals("fedlead: grade boundaries must satisfy 0 <= C <= B <= A <= 1, got A 0.1, B 0.2, C 0.5 (--grade-cuts)",
+                runForError("serve", "--model", "m.zip", "--grade-cuts", "0.1,0.2,0.5"));
+        assertEquals("fedlead: model file does-not-exist.zip does not exist",
+                runForError("serve", "--model", "does-not-exist.zip", "--port", "0"));
+    }
+
+    /** Runs the command in-process, expects exit code 2, returns its one error line. */
+    private static String runForError(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        var cl = FedLeadCli.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(2, cl.execute(args), err.toString());
+        return err.toString().trim();
     }
 
     private static int awaitPort(BufferedReader out, List<String> lines) throws Exception {

@@ -46,7 +46,14 @@ public final class ScoringApi {
                 new Route("POST", "/v1/score", body -> JsonResponse.ok(models.current().score(body))),
                 new Route("GET", "/v1/model", body -> JsonResponse.ok(models.current().describe())),
                 new Route("POST", "/v1/admin/reload", body -> reload()),
-                new Route("GET", "/healthz", body -> JsonResponse.ok(Map.of("status", "ok", "model", models.current().ref()))));
+                new Route("GET", "/healthz", body -> JsonResponse.ok(health())));
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("model", models.current().ref());
+        return body;
     }
 
     private JsonResponse reload() {

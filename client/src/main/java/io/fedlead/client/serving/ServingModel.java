@@ -162,7 +162,11 @@ public final class ServingModel {
             GradeScale scale = grades.get();
             g.put("method", "fixed probability boundaries");
             g.put("source", scale.source());
-            g.put("min-probability", Map.of("A", scale.minA(), "B", scale.minB(), "C", scale.minC()));
+            Map<String, Double> min = new LinkedHashMap<>();
+            min.put("A", scale.minA());
+            min.put("B", scale.minB());
+            min.put("C", scale.minC());
+            g.put("min-probability", min);
         }
         g.put("rank", "within each request, 1 = highest probability");
         return g;
