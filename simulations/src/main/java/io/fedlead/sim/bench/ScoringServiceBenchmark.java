@@ -50,7 +50,9 @@ import java.util.concurrent.Future;
  * Requests per second and latency of the scoring service ({@code fedlead serve}) over loopback HTTP: an in-process
  * server on 127.0.0.1 and client threads using {@link HttpClient} (HTTP/1.1, kept-alive connections), for requests
  * of 1 and of 100 leads at several client concurrencies. Server and clients share the machine's cores, so the
- * numbers are a floor for a server with the machine to itself. Measures and prints; never passes or fails.
+ * numbers are a floor for a server with the machine to itself. Each line also shows the share of the machine's
+ * CPU this process got ({@code cpu%}: below 100 with the clients busy means other processes took the rest) and
+ * the 1-minute load average. Measures and prints; never passes or fails.
  *
  * <p>Without {@code --model} it trains a model on synthetic leads first (logistic regression, or an MLP with
  * {@code --model-type mlp}, whose explanations cost one forward pass per input slot).
@@ -96,16 +98,20 @@ public final class ScoringServiceBenchmark implements Callable<Integer> {
                     limits.threads(), System.getProperty("java.vm.version"), loadAverage());
             List<String> leads = leadJson(schema, 2000, json);
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/score");
-            System.out.println("leads/request  clients  requests   req/s   leads/s   p50 ms   p99 ms   max ms  errors  load");
+            System.out.println("leads/request  clients  requests   req/s   leads/s   p50 ms   p99 ms   max ms  errors  cpu%  load");
             for (int batch : batches) {
                 List<String> bodies = bodies(leads, batch);
                 for (int clients : concurrency) {
                     run(uri, bodies, clients, warmupSeconds); // warm-up: JIT, connections, scorer copies
+                    long cpu0 = processCpuNanos();
                     Result r = run(uri, bodies, clients, seconds);
-                    System.out.printf(Locale.ROOT, "%13d  %7d  %8d  %6.0f  %8.0f  %7.2f  %7.2f  %7.2f  %6d  %s%n",
+                    double cpuShare = (processCpuNanos() - cpu0) / 1e9 / r.seconds
+                            / Runtime.getRuntime().availableProcessors();
+                    System.out.printf(Locale.ROOT, "%13d  %7d  %8d  %6.0f  %8.0f  %7.2f  %7.2f  %7.2f  %6d  %4.0f  %s%n",
                             batch, clients, r.latencies.length, r.latencies.length / r.seconds,
                             r.latencies.length * (double) batch / r.seconds, percentile(r.latencies, 0.50),
-                            percentile(r.latencies, 0.99), percentile(r.latencies, 1.0), r.errors, loadAverage());
+                            percentile(r.latencies, 0.99), percentile(r.latencies, 1.0), r.errors, 100 * cpuShare,
+                            loadAverage());
                 }
             }
         } finally {
@@ -233,6 +239,12 @@ public final class ScoringServiceBenchmark implements Callable<Integer> {
             out.add(sb.append("]}").toString());
         }
         return out;
+    }
+
+    /** CPU time of this process (server and clients), or 0 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static String loadAverage() {
