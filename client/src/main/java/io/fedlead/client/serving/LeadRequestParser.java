@@ -82,6 +82,10 @@ final class LeadRequestParser {
                     + " per request (--max-leads)");
         }
         int width = encoder.width();
+        if ((long) n * width > Integer.MAX_VALUE - 8) { // only reachable with --max-leads raised absurdly
+            throw new ApiException(413, "request has " + n + " leads; " + n + " x " + width + " inputs do not fit in"
+                    + " one array");
+        }
         float[] features = new float[n * width];
         List<String> ids = new ArrayList<>(n);
         List<List<String>> warnings = new ArrayList<>(n);

@@ -23,8 +23,8 @@ public final class ScoringServer {
     static {
         // The JDK server writes a response's headers and body as two TCP segments; with Nagle's algorithm on, the
         // body waits for the client's delayed ACK of the headers, about 40 ms on Linux: 48 ms p50 for one lead
-        // against 7 ms with TCP_NODELAY (ScoringServiceBenchmark). The property is read once, when the JDK's first
-        // server is created in the JVM; a value given on the command line is kept.
+        // against 0.7-1.4 ms with TCP_NODELAY (ScoringServiceBenchmark). The property is read once, when the JDK's
+        // first server is created in the JVM; a value given on the command line is kept.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
