@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fedlead", mixinStandardHelpOptions = true, version = "fedlead 0.1.0",
         description = "Federated lead scoring with measured differential privacy.",
         subcommands = {DemoCommand.class, SimulateCommand.class, CoordinatorCommand.class, ClientCommand.class, ScoreCommand.class,
-                GenerateCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, GenerateCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class FedLeadCli {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -109,6 +109,41 @@ class LeadScorerTest {
     }
 
     @Test
+    void score_mlpManyRows_stackedOcclusionMatchesOneSlotAtATime() {
+        // 2000 rows of 5 slots: 2 slot blocks fit in a pass of CHUNK_ROWS, so the 5 slots take 3 stacked passes.
+        int n = 2000;
+        int width = 5;
+        MultiLayerNetwork net = NetworkFactory.build(new ModelSpec("mlp", List.of(6), "tanh", 0, 0, "sgd", 9), width);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        float[] x = new float[n * width];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % width == 3 ? 0f : (float) rng.nextGaussian(); // slot 3 is at its baseline everywhere
+        }
+        List<String> names = List.of("a", "b", "c", "d", "e");
+
+        List<ScoredLead> leads = new LeadScorer(net, names).score(x, n, width, ids(n));
+
+        double[] p = net.output(Nd4j.create(x, new long[] {n, width})).toDoubleVector();
+        double[][] pOccluded = new double[width][];
+        for (int j = 0; j < width; j++) {
+            float[] occluded = x.clone();
+            for (int i = 0; i < n; i++) {
+                occluded[i * width + j] = 0f;
+            }
+            pOccluded[j] = net.output(Nd4j.create(occluded, new long[] {n, width})).toDoubleVector();
+        }
+        for (int i = 0; i < n; i += 97) {
+            List<Contribution> reasons = leads.get(i).topReasons();
+            assertTrue(reasons.size() >= 2, "row " + i + ": " + reasons);
+            for (Contribution c : reasons) {
+                int j = names.indexOf(c.feature());
+                assertTrue(j != 3, "a slot at its baseline has no effect");
+                assertEquals(logit(p[i]) - logit(pOccluded[j][i]), c.logOddsEffect(), 1e-3, "row " + i + " " + c);
+            }
+        }
+    }
+
+    @Test
     void constructor_wrongNameCount_rejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LeadScorer(logistic(1f, 1f, 0f), List.of("only-one")));

@@ -110,7 +110,7 @@ public final class FeatureEncoder {
                     encodeValue(c, columns.get(c), row.get(columnAt[c]), features, base + offsets[c]);
                 }
                 labels[out] = label(targetAt < 0 ? null : row.get(targetAt), requireLabel);
-            } catch (BadValue e) {
+            } catch (InvalidValueException e) {
                 String message = table.source() + " line " + line + ": " + e.getMessage();
                 if (!skipBadRows) {
                     throw new IllegalArgumentException(message);
@@ -133,8 +133,31 @@ public final class FeatureEncoder {
                 table.skippedRows() + skipped, reasons);
     }
 
+    /**
+     * Encodes one lead given as raw values in schema column order ({@link FeatureSchema#featureColumnNames()}),
+     * {@code null} meaning missing, into {@code dst[offset, offset + width())}, which must hold zeros. It runs the
+     * same per-value code as {@link #encode}, so a lead passed here gets exactly the vector of the same CSV row;
+     * this is what lets the scoring service and the batch {@code score} command agree.
+     *
+     * @throws InvalidValueException naming the column, when a value is rejected (a slot of {@code dst} may then
+     *                               already be set)
+     */
+    public void encodeRow(List<String> values, float[] dst, int offset) {
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(dst, "dst");
+        List<ColumnSpec> columns = schema.columns();
+        if (values.size() != columns.size()) {
+            throw new IllegalArgumentException(values.size() + " values given for " + columns.size() + " columns "
+                    + schema.featureColumnNames());
+        }
+        Objects.checkFromIndexSize(offset, width(), dst.length);
+        for (int c = 0; c < columns.size(); c++) {
+            encodeValue(c, columns.get(c), values.get(c), dst, offset + offsets[c]);
+        }
+    }
+
     private void encodeValue(int c, ColumnSpec column, String raw, float[] dst, int at) {
-        boolean missing = schema.isMissingToken(raw);
+        boolean missing = raw == null || schema.isMissingToken(raw);
         double numeric = 0;
         if (!missing && column instanceof NumericColumn num) {
             numeric = parseNumber(num, raw);
@@ -142,7 +165,10 @@ public final class FeatureEncoder {
         }
         if (missing) {
             if (column.missing() == MissingPolicy.ERROR) {
-                throw new BadValue("column '" + column.name() + "' is missing ('" + raw + "') and its missing policy is error");
+                throw new InvalidValueException(column.name(), raw == null
+                        ? "column '" + column.name() + "' is missing and its missing policy is error"
+                        : "column '" + column.name() + "' is missing ('" + raw + "') and its missing policy is error",
+                        "is missing, and the column's missing policy is error");
             }
             // Defaults: numeric -> center (standardised 0), categorical -> other, boolean -> false.
             if (column instanceof CategoricalColumn cat) {
@@ -157,7 +183,9 @@ public final class FeatureEncoder {
         }
         if (column instanceof NumericColumn num) {
             if (num.log1p() && !(numeric > -1)) {
-                throw new BadValue("column '" + column.name() + "' is '" + raw + "', log1p needs a number > -1");
+                throw new InvalidValueException(column.name(),
+                        "column '" + column.name() + "' is '" + raw + "', log1p needs a number > -1",
+                        "must be > -1 (the column is log1p-transformed)");
             }
             dst[at] = (float) num.standardize(numeric);
         } else if (column instanceof CategoricalColumn cat) {
@@ -168,8 +196,9 @@ public final class FeatureEncoder {
             if (trueValues.get(c).contains(v)) {
                 dst[at] = 1f;
             } else if (!falseValues.get(c).contains(v)) {
-                throw new BadValue("column '" + column.name() + "' is '" + raw + "', expected one of "
-                        + bool.trueValues() + " or " + bool.falseValues());
+                throw new InvalidValueException(column.name(), "column '" + column.name() + "' is '" + raw
+                        + "', expected one of " + bool.trueValues() + " or " + bool.falseValues(),
+                        "is not one of " + bool.trueValues() + " or " + bool.falseValues());
             }
         }
     }
@@ -184,7 +213,8 @@ public final class FeatureEncoder {
             }
             value = Double.parseDouble(raw);
         } catch (NumberFormatException e) {
-            throw new BadValue("column '" + column.name() + "' is '" + raw + "', expected a number");
+            throw new InvalidValueException(column.name(),
+                    "column '" + column.name() + "' is '" + raw + "', expected a number", "is not a number");
         }
         return value;
     }
@@ -195,17 +225,44 @@ public final class FeatureEncoder {
         }
         if (schema.isMissingToken(raw) || raw.isEmpty()) {
             if (requireLabel) {
-                throw new BadValue("label column '" + schema.targetColumn() + "' is empty ('" + raw + "')");
+                throw new InvalidValueException(schema.targetColumn(),
+                        "label column '" + schema.targetColumn() + "' is empty ('" + raw + "')", "is empty");
             }
             return Float.NaN;
         }
         return raw.equalsIgnoreCase(schema.positiveLabel()) ? 1f : 0f;
     }
 
-    /** A per-row problem, turned into an IllegalArgumentException with source and line by the caller. */
-    private static final class BadValue extends RuntimeException {
-        BadValue(String message) {
-            super(message, null, false, false);
+    /**
+     * A value the encoder rejects. The message names the column and the raw value
+     * ({@code column 'pages_viewed' is 'abc', expected a number}); {@link #encode} prefixes source and line.
+     * {@link #problem()} says what is wrong without the column or value, for callers that name them their own way
+     * (the scoring service: {@code leads[3].pages_viewed: "abc" is not a number}).
+     */
+    public static final class InvalidValueException extends IllegalArgumentException {
+        private final String column;
+        private final String problem;
+
+        InvalidValueException(String column, String message, String problem) {
+            super(message);
+            this.column = column;
+            this.problem = problem;
+        }
+
+        /** The column whose value was rejected. */
+        public String column() {
+            return column;
+        }
+
+        /** What is wrong with the value, e.g. "is not a number" or "must be > -1 (the column is log1p-transformed)". */
+        public String problem() {
+            return problem;
+        }
+
+        // Thrown per bad row (possibly thousands with skip-bad-rows) and always caught: no stack trace needed.
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 }

@@ -151,4 +151,60 @@ class FeatureEncoderTest {
         assertArrayEquals(new float[]{0, 1, 1, 0}, leads.features());
         assertArrayEquals(new float[]{0, 1}, leads.labels());
     }
+
+    @Test
+    void encodeRow_sameValuesAsCsvRows_identicalVectors() {
+        EncodedLeads fromCsv = encoder.encode(TestData.read(CSV, false), true, false);
+        // The feature columns of CSV's rows in schema order: industry, pages_viewed, company_size, email_opt_in, region.
+        List<List<String>> rows = List.of(
+                List.of("software", "7", "0", "Yes", "emea"),
+                List.of("retail", "4", "1000000", "no", "apac"),
+                java.util.Arrays.asList("shop", "0", "NA", "", ""));
+        for (int i = 0; i < rows.size(); i++) {
+            float[] dst = new float[encoder.width()];
+            encoder.encodeRow(rows.get(i), dst, 0);
+            assertArrayEquals(fromCsv.row(i), dst, "row " + i);
+        }
+    }
+
+    @Test
+    void encodeRow_nullIsMissing_sameAsMissingToken() {
+        float[] fromNull = new float[encoder.width()];
+        encoder.encodeRow(java.util.Arrays.asList("shop", "0", null, null, null), fromNull, 0);
+        float[] fromToken = new float[encoder.width()];
+        encoder.encodeRow(List.of("shop", "0", "NA", "", ""), fromToken, 0);
+        assertArrayEquals(fromToken, fromNull);
+        assertArrayEquals(new float[]{0, 0, 1, -2, 0, 1, 0, 0, 1, 1}, fromNull);
+    }
+
+    @Test
+    void encodeRow_badValue_exceptionNamesColumnAndProblem() {
+        FeatureEncoder.InvalidValueException e = assertThrows(FeatureEncoder.InvalidValueException.class,
+                () -> encoder.encodeRow(List.of("software", "abc", "0", "yes", "emea"), new float[10], 0));
+        assertEquals("pages_viewed", e.column());
+        assertEquals("is not a number", e.problem());
+        assertEquals("column 'pages_viewed' is 'abc', expected a number", e.getMessage());
+    }
+
+    @Test
+    void encodeRow_nullUnderMissingPolicyError_rejected() {
+        FeatureSchema schema = FeatureSchema.parse("""
+                target: y
+                positive-label: "1"
+                columns:
+                  - {name: age, type: numeric, center: 0, scale: 1, missing: error}
+                """, "strict.yaml");
+        FeatureEncoder.InvalidValueException e = assertThrows(FeatureEncoder.InvalidValueException.class,
+                () -> new FeatureEncoder(schema).encodeRow(java.util.Collections.singletonList(null), new float[1], 0));
+        assertEquals("column 'age' is missing and its missing policy is error", e.getMessage());
+        assertEquals("is missing, and the column's missing policy is error", e.problem());
+    }
+
+    @Test
+    void encodeRow_wrongValueCount_rejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> encoder.encodeRow(List.of("software"), new float[10], 0));
+        assertEquals("1 values given for 5 columns [industry, pages_viewed, company_size, email_opt_in, region]",
+                e.getMessage());
+    }
 }
