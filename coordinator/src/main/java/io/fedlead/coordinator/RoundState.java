@@ -159,7 +159,8 @@ final class RoundState {
 
     /** Waits until every selected client answered or the deadline passed, then closes the round. */
     synchronized void awaitAndClose() throws InterruptedException {
-        while (answered() < selected.size()) {
+        // closeNow() (a stop request) ends the wait at once instead of at the round deadline.
+        while (!closed && answered() < selected.size()) {
             long left = deadlineNanos - nanoTime.getAsLong();
             if (left <= 0) {
                 break;
