@@ -80,7 +80,7 @@ public class AggregationBenchmark {
     @Setup
     public void setUp() {
         data = SerializedUpdates.generate(updates, parameters, chunkBytes, 42);
-        heapWithFixture = usedHeapAfterGc();
+        heapWithFixture = AggregationThroughput.usedHeapAfterGc();
         aggregator = new StreamingAggregator(data.layout(), weighting,
                 new StreamingAggregator.Options(uploaders, OptionalDouble.empty()));
         UpdateChunkMarshaller marshaller = new UpdateChunkMarshaller();
@@ -100,7 +100,7 @@ public class AggregationBenchmark {
     @TearDown
     public void tearDown() {
         second.shutdownNow();
-        long held = usedHeapAfterGc() - heapWithFixture;
+        long held = AggregationThroughput.usedHeapAfterGc() - heapWithFixture;
         System.out.printf(Locale.ROOT, "%n[heap] parse=%s uploaders=%d: aggregator holds %.1f MB after GC "
                         + "(sum + compensation = %.1f MB)%n", parse, uploaders, held / 1e6, 8.0 * parameters / 1e6);
     }
@@ -129,13 +129,6 @@ public class AggregationBenchmark {
             }
             receiver.finish();
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /**
